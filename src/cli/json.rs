@@ -1,0 +1,1 @@
+//! JSON shapes shared by several subcommands (SPEC section 4).

@@ -1,0 +1,76 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own file and maps a library result to
+//! an exit code; the contract (names, JSON fields, exit codes) is SPEC section 4.
+
+mod authorize;
+mod import;
+mod json;
+mod match_cmd;
+mod routes;
+mod test_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Decide whether requests to the IMS API are allowed by IAM policies.
+#[derive(Debug, Parser)]
+#[command(name = "ims-iam", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the permission matrix.
+    Routes(routes::Args),
+    /// Route one raw request to its documented operation.
+    Match(match_cmd::Args),
+    /// Work with the permission matrix's data.
+    #[command(subcommand)]
+    Matrix(MatrixCommand),
+    /// Decide one request against policy files.
+    Authorize(authorize::Args),
+    /// Run declarative decision-test files.
+    Test(test_cmd::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum MatrixCommand {
+    /// Import documentation pages (RST grid tables, HTML tables) and print them in the data file's format.
+    Import(import::Args),
+}
+
+/// Output format of `routes`, `match` and `authorize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON (SPEC section 4).
+    Json,
+}
+
+/// Exit code 2: usage errors, unreadable or invalid input.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_ERROR)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Routes(args) => routes::run(&args),
+        Command::Match(args) => match_cmd::run(&args),
+        Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
+        Command::Authorize(args) => authorize::run(&args),
+        Command::Test(args) => test_cmd::run(&args),
+    }
+}

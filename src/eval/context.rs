@@ -1,0 +1,102 @@
+//! The request context: who asks, where, and the values of condition keys.
+
+use time::OffsetDateTime;
+
+use crate::matrix::Situation;
+
+/// What the caller knows about a request beyond its method and path: the IAM project and enterprise
+/// project it targets, condition-key values (`g:SourceIp`, `g:MFAPresent`, ...), the situations that make
+/// conditional required actions count, and the evaluation time.
+///
+/// Key names are compared without regard to ASCII case. A key given more than once is multi-valued.
+/// The context borrows its strings, so a gateway can build one per request from its own buffers.
+///
+/// ```
+/// use ims_iam::{Context, Situation};
+/// let ctx = Context::default()
+///     .with_project("0123456789abcdef0123456789abcdef")
+///     .with_value("g:SourceIp", "10.1.2.3")
+///     .with_value("g:TagKeys", "env")
+///     .with_value("g:TagKeys", "team")
+///     .with_situation(Situation::EnterpriseProjectsEnabled);
+/// assert_eq!(ctx.values("G:TAGKEYS").count(), 2);
+/// assert!(ctx.has_situation(Situation::EnterpriseProjectsEnabled));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Context<'a> {
+    entries: Vec<(&'a str, &'a str)>,
+    project: Option<&'a str>,
+    enterprise_project: Option<&'a str>,
+    situations: u8,
+    now: Option<OffsetDateTime>,
+}
+
+impl<'a> Context<'a> {
+    /// Adds a value for a condition key (repeat the key for a multi-valued key).
+    pub fn with_value(mut self, key: &'a str, value: &'a str) -> Self {
+        self.push_value(key, value);
+        self
+    }
+
+    /// Adds a value for a condition key, in place.
+    pub fn push_value(&mut self, key: &'a str, value: &'a str) {
+        self.entries.push((key, value));
+    }
+
+    /// The IAM project the request targets, when its path has no `{project_id}`.
+    pub fn with_project(mut self, project: &'a str) -> Self {
+        self.project = Some(project);
+        self
+    }
+
+    /// The enterprise project of the resource the request acts on.
+    pub fn with_enterprise_project(mut self, enterprise_project: &'a str) -> Self {
+        self.enterprise_project = Some(enterprise_project);
+        self
+    }
+
+    /// Says that a documented situation holds, so the actions conditional on it are required.
+    pub fn with_situation(mut self, situation: Situation) -> Self {
+        self.situations |= situation.bit();
+        self
+    }
+
+    /// Pins the evaluation time (`g:CurrentTime`); by default it is read from the clock when needed.
+    pub fn with_current_time(mut self, now: OffsetDateTime) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The values of a key, in the order given; none when the key is absent.
+    pub fn values<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'a str> + 's {
+        self.entries
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether the key has at least one value.
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+    }
+
+    /// The project given by the caller.
+    pub fn project(&self) -> Option<&'a str> {
+        self.project
+    }
+
+    /// The enterprise project given by the caller.
+    pub fn enterprise_project(&self) -> Option<&'a str> {
+        self.enterprise_project
+    }
+
+    /// Whether the caller said the situation holds.
+    pub fn has_situation(&self, situation: Situation) -> bool {
+        self.situations & situation.bit() != 0
+    }
+
+    /// The pinned evaluation time, if any.
+    pub fn current_time(&self) -> Option<OffsetDateTime> {
+        self.now
+    }
+}

@@ -1,0 +1,5 @@
+//! Evaluation: the request context, decisions and their explanation.
+
+mod context;
+
+pub use context::Context;

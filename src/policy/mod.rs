@@ -1,0 +1,8 @@
+//! Policy documents: the serde model of what users write, parsed strictly with line and column.
+
+mod model;
+
+pub use model::{
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
+    Statement, Version,
+};
