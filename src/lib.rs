@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod compile;
 pub mod eval;
 pub mod matrix;
 pub mod policy;

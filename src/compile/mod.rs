@@ -1,0 +1,3 @@
+//! Compilation: policy documents become an immutable [`PolicySet`](crate::PolicySet).
+
+pub(crate) mod wildcard;
