@@ -5,9 +5,15 @@ pub mod compile;
 pub mod eval;
 pub mod matrix;
 pub mod policy;
+pub mod route;
+pub mod testing;
 
-pub use eval::Context;
+pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};
+pub use eval::{
+    ActionVerdict, Context, Decision, Explanation, NoTrace, Reason, RequestError, TraceEvent, TraceSink,
+};
 pub use matrix::{
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };
+pub use route::{RouteError, RouteMatch, route};

@@ -1,10 +1,220 @@
-//! (placeholder, replaced by the subcommand's implementation)
+//! `ims-iam authorize`: decide one request against policy files (SPEC 4).
+//!
+//! Exit codes: 0 allow, 1 deny, 2 error (unreadable or invalid policy, unroutable or invalid request,
+//! usage). An error is never an allow: the JSON output then says `"decision": "deny", "reason": "error"`.
 
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use serde_json::{Value, json};
 
-pub(crate) fn run(_args: &Args) -> ExitCode {
-    ExitCode::from(super::EXIT_ERROR)
+use super::json::{error_json, operation_json, params_json};
+use super::{EXIT_ERROR, Format};
+use ims_iam::{Context, Decision, Explanation, Policy, PolicySet, Reason, Scope, Situation, route};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A policy file, optionally with its attachment scope: `FILE`, `FILE@global`, `FILE@project:ID`,
+    /// `FILE@enterprise-project:ID` (repeatable; default scope global).
+    #[arg(long = "policy", value_name = "FILE[@SCOPE]")]
+    policies: Vec<String>,
+    /// The IAM project of the request (when the path has no `{project_id}`).
+    #[arg(long, value_name = "ID")]
+    project: Option<String>,
+    /// The enterprise project of the resource the request acts on.
+    #[arg(long = "enterprise-project", value_name = "ID")]
+    enterprise_project: Option<String>,
+    /// A condition-key value, e.g. `g:SourceIp=10.0.0.1` (repeatable; a key given twice is multi-valued).
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// A documented situation that holds, making the actions conditional on it required (repeatable):
+    /// enterprise-project-migration, enterprise-projects-enabled, system-disk-image-import,
+    /// data-disk-image-import.
+    #[arg(long = "situation", value_name = "SITUATION")]
+    situations: Vec<String>,
+    /// Also print every note: skipped conditional actions, statements resolved on the safe side,
+    /// out-of-scope attachments, dependent actions.
+    #[arg(long)]
+    explain: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// The request's method, e.g. `PUT`.
+    method: String,
+    /// The request-target as received, e.g. `/v2/images/<uuid>/tags/env`.
+    target: String,
+}
+
+/// A failure before a decision: its kind for JSON and its message.
+struct Failure {
+    kind: &'static str,
+    message: String,
+}
+
+impl Failure {
+    fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Splits `FILE@SCOPE`; the suffix counts as a scope only if it parses as one, so file names with `@`
+/// still work.
+pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
+    if let Some((file, scope)) = arg.rsplit_once('@') {
+        if scope == "global" || scope.starts_with("project:") || scope.starts_with("enterprise-project:") {
+            return scope
+                .parse()
+                .map(|s| (file, s))
+                .map_err(|e: ims_iam::ScopeError| e.to_string());
+        }
+    }
+    Ok((arg, Scope::Global))
+}
+
+fn load(args: &Args) -> Result<PolicySet, Failure> {
+    let mut policies = Vec::with_capacity(args.policies.len());
+    for arg in &args.policies {
+        let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::new("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
+        let policy = Policy::parse(file, scope, &text).map_err(|e| {
+            let at = e.location().map(|l| format!(":{l}")).unwrap_or_default();
+            Failure::new("invalid_policy", format!("{file}{at}: {e}"))
+        })?;
+        policies.push(policy);
+    }
+    PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    let set = match load(args) {
+        Ok(set) => set,
+        Err(f) => return fail(args.format, &f, None),
+    };
+    let request = match route(&args.method, &args.target) {
+        Ok(r) => r,
+        Err(e) => return fail(args.format, &Failure::new(e.kind(), e.to_string()), None),
+    };
+    let mut ctx = Context::default();
+    for kv in &args.context {
+        let Some((key, value)) = kv.split_once('=') else {
+            let f = Failure::new("invalid_context", format!("`--context {kv}` is not KEY=VALUE"));
+            return fail(args.format, &f, None);
+        };
+        ctx.push_value(key, value);
+    }
+    if let Some(p) = &args.project {
+        ctx = ctx.with_project(p);
+    }
+    if let Some(e) = &args.enterprise_project {
+        ctx = ctx.with_enterprise_project(e);
+    }
+    for s in &args.situations {
+        match Situation::parse(s) {
+            Some(s) => ctx = ctx.with_situation(s),
+            None => {
+                let f = Failure::new("invalid_context", format!("unknown situation `{s}`"));
+                return fail(args.format, &f, None);
+            }
+        }
+    }
+    let (decision, explanation) = set.explain(&request, &ctx);
+    let op = request.operation();
+    if let Reason::Error(e) = decision.reason() {
+        let extra = json!({"operation": operation_json(op), "params": params_json(&request)});
+        return fail(args.format, &Failure::new(e.kind(), e.to_string()), Some(extra));
+    }
+    match args.format {
+        Format::Json => {
+            let out = decision_json(&decision, &explanation, &request);
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Text => {
+            println!("{}: {}", op, op.name());
+            println!("{}", explanation.summary(&decision));
+            if args.explain {
+                for note in explanation.notes() {
+                    println!("  note: {note}");
+                }
+            }
+        }
+    }
+    if decision.is_allowed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn decision_json(decision: &Decision, explanation: &Explanation, request: &ims_iam::RouteMatch<'_>) -> Value {
+    let cite = |list: &[ims_iam::eval::CitedStatement]| -> Vec<Value> {
+        list.iter()
+            .map(|s| {
+                json!({
+                    "policy": s.policy,
+                    "statement": s.statement,
+                    "effect": s.effect.as_str(),
+                    "sid": s.sid,
+                    "outcome": outcome_str(s.outcome),
+                    "condition": s.condition,
+                })
+            })
+            .collect()
+    };
+    let actions: Vec<Value> = explanation
+        .actions
+        .iter()
+        .map(|a| {
+            json!({
+                "action": a.action,
+                "decision": a.verdict.as_str(),
+                "statements": cite(&a.deciding),
+                "considered": cite(&a.considered),
+            })
+        })
+        .collect();
+    let skipped: Vec<Value> = explanation
+        .skipped
+        .iter()
+        .map(|(action, situation)| json!({"action": action, "situation": situation.id()}))
+        .collect();
+    json!({
+        "decision": decision.as_str(),
+        "reason": decision.reason().as_str(),
+        "operation": operation_json(request.operation()),
+        "params": params_json(request),
+        "actions": actions,
+        "skipped_actions": skipped,
+        "notes": explanation.notes(),
+    })
+}
+
+fn outcome_str(o: ims_iam::eval::StatementOutcome) -> &'static str {
+    use ims_iam::eval::StatementOutcome as O;
+    match o {
+        O::Applies => "applies",
+        O::ConditionFails => "condition_fails",
+        O::Unevaluable { .. } => "unevaluable",
+        O::NarrowResourceAllowIgnored => "narrow_resource_ignored",
+    }
+}
+
+fn fail(format: Format, failure: &Failure, extra: Option<Value>) -> ExitCode {
+    match format {
+        Format::Json => {
+            let mut out = json!({
+                "decision": "deny",
+                "reason": "error",
+                "error": error_json(failure.kind, &failure.message),
+            });
+            if let (Some(Value::Object(extra)), Some(map)) = (extra, out.as_object_mut()) {
+                map.extend(extra);
+            }
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Text => eprintln!("error ({}): {}", failure.kind, failure.message),
+    }
+    ExitCode::from(EXIT_ERROR)
 }

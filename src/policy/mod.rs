@@ -6,3 +6,5 @@ pub use model::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
     Statement, Version,
 };
+mod stub;
+pub use stub::ParseError;

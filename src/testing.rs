@@ -1,0 +1,377 @@
+//! Declarative decision tests: policy files with scopes, requests, and the decisions they must get.
+//!
+//! `ims-iam test FILE...` runs them; so can your own `cargo test`:
+//!
+//! ```
+//! let report = ims_iam::testing::run_str(r#"{
+//!   "policies": [
+//!     {"name": "readers", "scope": "global",
+//!      "document": {"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"]}]}}
+//!   ],
+//!   "cases": [
+//!     {"name": "list images", "method": "GET", "target": "/v2/cloudimages", "expect": "allow",
+//!      "expect_statements": [{"policy": "readers", "statement": 0}]},
+//!     {"name": "no delete", "method": "DELETE", "target": "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11",
+//!      "expect": "implicit_deny"}
+//!   ]
+//! }"#, std::path::Path::new("."), "inline").unwrap();
+//! assert!(report.passed(), "{report}");
+//! assert_eq!(report.cases.len(), 2);
+//! ```
+//!
+//! # File format (JSON)
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `description` | optional text |
+//! | `policies` | the attachments every case uses: `{"file": "path.json", "scope": "global"}` (path relative to the test file; the policy's name is the path as written) or `{"name": "...", "scope": "...", "document": {...}}` (an inline document, role object or envelope) |
+//! | `cases[].name` | the case's name |
+//! | `cases[].method`, `cases[].target` | the raw request |
+//! | `cases[].policies` | optional: replaces the file's `policies` for this case |
+//! | `cases[].project`, `cases[].enterprise_project` | the request's IAM project / enterprise project |
+//! | `cases[].context` | condition keys: `{"g:SourceIp": "10.0.0.1", "g:TagKeys": ["a", "b"]}` (an array is multi-valued) |
+//! | `cases[].situations` | situation ids that hold (`enterprise-projects-enabled`, ...) |
+//! | `cases[].current_time` | pins `g:CurrentTime` (ISO 8601 / RFC 3339) |
+//! | `cases[].expect` | `allow` (also matches `no_action_required`), `deny` (explicit or implicit), `explicit_deny`, `implicit_deny`, `no_action_required`, or `error` (unroutable or invalid request) |
+//! | `cases[].expect_error` | with `error`: the error kind (`not_found`, `project_mismatch`, ...) |
+//! | `cases[].expect_statements` | the statements that decided the decision, as `{"policy", "statement"}`, in any order: for an allow, the Allow statements that allowed each action; for an explicit deny, the Deny statements that applied; for an implicit deny, none (`[]`) |
+//!
+//! A file that does not parse, names a policy that does not load or compile, or has an unknown field,
+//! is an error ([`TestFileError`]), never a passing or failing case.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::compile::{Policy, PolicySet, Scope};
+use crate::eval::{ActionVerdict, Context, Decision, Reason};
+use crate::matrix::Situation;
+use crate::policy::PolicyDocument;
+
+/// Why a decision-test file could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum TestFileError {
+    /// The file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a valid decision-test file.
+    #[error("`{file}`: {message}")]
+    Invalid {
+        /// The file's name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec<'a> {
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation for readers of the file")]
+    description: Option<String>,
+    #[serde(default, borrow)]
+    policies: Vec<PolicySpec<'a>>,
+    #[serde(borrow)]
+    cases: Vec<CaseSpec<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicySpec<'a> {
+    #[serde(default)]
+    file: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default, borrow)]
+    document: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseSpec<'a> {
+    name: String,
+    method: String,
+    target: String,
+    #[serde(default, borrow)]
+    policies: Option<Vec<PolicySpec<'a>>>,
+    #[serde(default)]
+    project: Option<String>,
+    #[serde(default)]
+    enterprise_project: Option<String>,
+    #[serde(default)]
+    context: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    situations: Vec<String>,
+    #[serde(default)]
+    current_time: Option<String>,
+    expect: String,
+    #[serde(default)]
+    expect_error: Option<String>,
+    #[serde(default)]
+    expect_statements: Option<Vec<StatementSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+struct StatementSpec {
+    policy: String,
+    statement: usize,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case's name.
+    pub name: String,
+    /// Whether it got what it expected.
+    pub passed: bool,
+    /// What it expected, e.g. `allow` or `explicit_deny by p.json statement 1`.
+    pub expected: String,
+    /// What it got.
+    pub actual: String,
+    /// The explanation of the decision (summary and notes), for failure reports.
+    pub explanation: String,
+}
+
+/// The results of one decision-test file.
+#[derive(Debug, Clone)]
+pub struct TestReport {
+    /// The file's name.
+    pub file: String,
+    /// One result per case, in file order.
+    pub cases: Vec<CaseResult>,
+}
+
+impl TestReport {
+    /// Whether every case passed.
+    pub fn passed(&self) -> bool {
+        self.cases.iter().all(|c| c.passed)
+    }
+    /// The cases that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cases.iter().filter(|c| !c.passed)
+    }
+}
+
+impl fmt::Display for TestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let failed = self.failures().count();
+        writeln!(
+            f,
+            "{}: {} passed, {} failed",
+            self.file,
+            self.cases.len() - failed,
+            failed
+        )?;
+        for c in self.failures() {
+            writeln!(f, "  FAIL {}: expected {}, got {}", c.name, c.expected, c.actual)?;
+            for line in c.explanation.lines() {
+                writeln!(f, "       {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads and runs a decision-test file; policy files are found relative to it.
+pub fn run_file(path: &Path) -> Result<TestReport, TestFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TestFileError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    run_str(&text, base, &path.display().to_string())
+}
+
+/// Runs a decision-test file's text; `base` is the directory policy files are relative to, `name` names
+/// the file in reports and errors.
+pub fn run_str(text: &str, base: &Path, name: &str) -> Result<TestReport, TestFileError> {
+    let invalid = |message: String| TestFileError::Invalid {
+        file: name.to_owned(),
+        message,
+    };
+    let spec: FileSpec<'_> = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let file_set = compile_specs(&spec.policies, base).map_err(invalid)?;
+    let mut cases = Vec::with_capacity(spec.cases.len());
+    for case in &spec.cases {
+        let own;
+        let set = match &case.policies {
+            Some(specs) => {
+                own =
+                    compile_specs(specs, base).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?;
+                &own
+            }
+            None => &file_set,
+        };
+        cases.push(run_case(case, set).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?);
+    }
+    Ok(TestReport {
+        file: name.to_owned(),
+        cases,
+    })
+}
+
+fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, String> {
+    let mut policies = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let scope: Scope = match &spec.scope {
+            Some(s) => s.parse().map_err(|e| format!("{e}"))?,
+            None => Scope::Global,
+        };
+        let (name, document) = match (&spec.file, spec.document) {
+            (Some(file), None) => {
+                let path = base.join(file);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read policy `{file}`: {e}"))?;
+                let doc = PolicyDocument::parse(&text).map_err(|e| format!("policy `{file}`: {e}"))?;
+                (spec.name.clone().unwrap_or_else(|| file.clone()), doc)
+            }
+            (None, Some(raw)) => {
+                let name = spec.name.clone().ok_or("an inline policy needs a `name`")?;
+                let doc = PolicyDocument::parse(raw.get()).map_err(|e| format!("policy `{name}`: {e}"))?;
+                (name, doc)
+            }
+            _ => return Err("a policy needs exactly one of `file` and `document`".into()),
+        };
+        policies.push(Policy::new(name, scope, document));
+    }
+    PolicySet::new(policies).map_err(|e| e.to_string())
+}
+
+fn run_case(case: &CaseSpec<'_>, set: &PolicySet) -> Result<CaseResult, String> {
+    let mut ctx = Context::default();
+    for (key, values) in &case.context {
+        match values {
+            OneOrMany::One(v) => ctx.push_value(key, v),
+            OneOrMany::Many(vs) => vs.iter().for_each(|v| ctx.push_value(key, v)),
+        }
+    }
+    if let Some(p) = &case.project {
+        ctx = ctx.with_project(p);
+    }
+    if let Some(e) = &case.enterprise_project {
+        ctx = ctx.with_enterprise_project(e);
+    }
+    for s in &case.situations {
+        let situation = Situation::parse(s).ok_or_else(|| format!("unknown situation `{s}`"))?;
+        ctx = ctx.with_situation(situation);
+    }
+    if let Some(t) = &case.current_time {
+        let now =
+            OffsetDateTime::parse(t, &Rfc3339).map_err(|e| format!("invalid `current_time` `{t}`: {e}"))?;
+        ctx = ctx.with_current_time(now);
+    }
+    let expect = case.expect.as_str();
+    if !matches!(
+        expect,
+        "allow" | "deny" | "explicit_deny" | "implicit_deny" | "no_action_required" | "error"
+    ) {
+        return Err(format!("invalid `expect` `{expect}`"));
+    }
+    let mut expected = expect.to_owned();
+    if let Some(kind) = &case.expect_error {
+        expected = format!("error {kind}");
+    }
+    let want_statements = case.expect_statements.as_ref().map(|list| {
+        let mut list = list.clone();
+        list.sort();
+        list
+    });
+    if let Some(list) = &want_statements {
+        expected.push_str(&format!(" by {}", cite(list)));
+    }
+
+    let (actual, passed, explanation) = match crate::route::route(&case.method, &case.target) {
+        Err(e) => {
+            let passed = expect == "error" && case.expect_error.as_deref().is_none_or(|k| k == e.kind());
+            (
+                format!("error {}", e.kind()),
+                passed,
+                format!("the request does not route: {e}"),
+            )
+        }
+        Ok(request) => {
+            let (decision, explanation) = set.explain(&request, &ctx);
+            // The statements that decided the decision: those of the actions whose verdict is the
+            // decision's (every action for an allow; the explicitly denied ones for an explicit deny).
+            let verdict = match decision.reason() {
+                Reason::Allow => Some(ActionVerdict::Allow),
+                Reason::ExplicitDeny => Some(ActionVerdict::ExplicitDeny),
+                _ => None,
+            };
+            let mut got: Vec<StatementSpec> = explanation
+                .actions
+                .iter()
+                .filter(|a| Some(a.verdict) == verdict)
+                .flat_map(|a| &a.deciding)
+                .map(|s| StatementSpec {
+                    policy: s.policy.clone(),
+                    statement: s.statement,
+                })
+                .collect();
+            got.sort();
+            got.dedup();
+            let reason_ok = reason_matches(expect, case.expect_error.as_deref(), &decision);
+            let statements_ok = want_statements.as_ref().is_none_or(|w| *w == got);
+            let mut actual = match decision.reason() {
+                Reason::Error(e) => format!("error {}", e.kind()),
+                r => r.as_str().to_owned(),
+            };
+            if want_statements.is_some() {
+                actual.push_str(&format!(" by {}", cite(&got)));
+            }
+            let mut text = explanation.summary(&decision);
+            for note in explanation.notes() {
+                text.push_str(&format!("\n{note}"));
+            }
+            (actual, reason_ok && statements_ok, text)
+        }
+    };
+    Ok(CaseResult {
+        name: case.name.clone(),
+        passed,
+        expected,
+        actual,
+        explanation,
+    })
+}
+
+fn reason_matches(expect: &str, error_kind: Option<&str>, decision: &Decision) -> bool {
+    match (expect, decision.reason()) {
+        ("allow", Reason::Allow | Reason::NoActionRequired) => true,
+        ("deny", Reason::ExplicitDeny | Reason::ImplicitDeny) => true,
+        ("error", Reason::Error(e)) => error_kind.is_none_or(|k| k == e.kind()),
+        (e, r) => e == r.as_str(),
+    }
+}
+
+fn cite(list: &[StatementSpec]) -> String {
+    if list.is_empty() {
+        return "no statement".into();
+    }
+    list.iter()
+        .map(|s| format!("{} statement {}", s.policy, s.statement))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
