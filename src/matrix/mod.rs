@@ -5,6 +5,8 @@
 //! request.
 
 #[cfg(feature = "import")]
+pub mod import;
+#[cfg(feature = "import")]
 #[allow(missing_docs, reason = "documented in the file itself")]
 pub mod model;
 pub(crate) mod template;
