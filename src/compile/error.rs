@@ -7,7 +7,7 @@ use crate::policy::Location;
 /// [`PolicySet`](crate::PolicySet) is refused.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CompileError {
-    /// An action pattern that is not `service:resourceType:operation` (wildcards allowed).
+    /// An action pattern that is empty, has an empty part between `:`, or a character that no action has.
     #[error("policy `{policy}` statement {statement}: invalid action `{action}` at {location}: {reason}")]
     InvalidAction {
         /// The policy's name.
@@ -40,7 +40,7 @@ impl CompileError {
     /// ```
     /// use ims_iam::{Policy, PolicySet, Scope};
     /// let p = Policy::parse("p.json", Scope::Global,
-    ///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images"]}]}"#).unwrap();
+    ///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims::list"]}]}"#).unwrap();
     /// let err = PolicySet::new([p]).unwrap_err();
     /// assert_eq!(err.kind(), "invalid_action");
     /// ```

@@ -260,32 +260,40 @@ fn bucket_for<'s>(buckets: &'s mut Vec<(String, Bucket)>, id: &str) -> &'s mut B
     &mut buckets[i].1
 }
 
-/// Checks the shape of an action pattern: three `:`-separated non-empty parts of letters, digits, `_`,
-/// `-`, `*` and `?`.
+/// Checks an action pattern: non-empty, of letters, digits, `_`, `-`, `:`, `*` and `?`. The usual form
+/// is `service:resourceType:operation`, but since `*` matches across `:`, shorter forms such as `ims:*`
+/// are meaningful and accepted (the linter points them out).
 pub(crate) fn check_action_pattern(pattern: &str) -> Result<(), &'static str> {
-    let mut parts = 0;
-    for part in pattern.split(':') {
-        parts += 1;
-        if part.is_empty() {
-            return Err("an empty part");
-        }
-        if !part
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'*' | b'?'))
-        {
-            return Err("a character other than letters, digits, `_`, `-`, `*` and `?`");
-        }
+    if pattern.is_empty() {
+        return Err("an empty action");
     }
-    if parts == 3 {
-        Ok(())
-    } else {
-        Err("not of the form `service:resourceType:operation`")
+    if pattern.split(':').any(str::is_empty) {
+        return Err("an empty part between `:`");
     }
+    if !pattern
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'*' | b'?'))
+    {
+        return Err("a character other than letters, digits, `_`, `-`, `:`, `*` and `?`");
+    }
+    Ok(())
 }
 
-/// Whether a `Resource` entry covers everything: `*`, or a URN whose every `:`-separated segment is `*`.
+/// Whether a `Resource` entry covers everything: `*`, or a URN whose segments after the service are all
+/// `*` and whose service is `*` or `ims` (`ims:*:*:*:*`).
 pub(crate) fn resource_covers_all(resource: &str) -> bool {
-    resource.split(':').all(|s| s == "*")
+    let mut segments = resource.split(':');
+    match segments.next() {
+        Some("*") => segments.all(|s| s == "*"),
+        Some(service) if service.eq_ignore_ascii_case("ims") => {
+            let mut any = false;
+            segments.all(|s| {
+                any = true;
+                s == "*"
+            }) && any
+        }
+        _ => false,
+    }
 }
 
 fn compile_statement(
