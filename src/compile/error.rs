@@ -55,7 +55,7 @@ impl CompileError {
     pub fn location(&self) -> Option<Location> {
         match self {
             CompileError::InvalidAction { location, .. } => Some(*location),
-            CompileError::Condition { source, .. } => source.location(),
+            CompileError::Condition { source, .. } => Some(source.location()),
         }
     }
 }

@@ -1,0 +1,682 @@
+//! Condition operators: each `"<Operator>": {"<key>": [values]}` entry is compiled once (operator
+//! classified, policy values parsed) and then evaluated against a request [`Context`] without parsing
+//! a policy value again and without heap allocation.
+//!
+//! # Operators
+//!
+//! Names are exact and case-sensitive; anything else is a compile error (`unknown_operator`). "req"
+//! is a value of the key in the request, "p" a value in the policy. The values listed under one key
+//! are ORed: a positive operator matches when req matches *some* p; a negated operator matches when
+//! req matches *none*.
+//!
+//! | operator | policy values | req matches p when |
+//! |---|---|---|
+//! | `StringEquals` / `StringNotEquals` | any (numbers as written, booleans as `true`/`false`) | req equals p exactly |
+//! | `StringEqualsIgnoreCase` / `StringNotEqualsIgnoreCase` | any | req equals p after mapping every character to lowercase (Unicode simple lowercase, char by char) |
+//! | `StringLike` / `StringNotLike` | any | req matches the wildcard pattern p, case-sensitive: `*` any run of characters (possibly empty), `?` exactly one character; no escapes |
+//! | `StringMatch` / `StringNotMatch` | any | the same as `StringLike` |
+//! | `StringStartWith` | any | req starts with p (literal, case-sensitive; `*` is an ordinary character) |
+//! | `StringEndWith` | any | req ends with p (literal, case-sensitive) |
+//! | `StringEqualsAnyOf` / `StringNotEqualsAnyOf` | any | as `StringEquals` |
+//! | `StringEqualsIgnoreCaseAnyOf` / `StringNotEqualsIgnoreCaseAnyOf` | any | as `StringEqualsIgnoreCase` |
+//! | `StringLikeAnyOf` / `StringNotLikeAnyOf` | any | as `StringLike` |
+//! | `StringStartWithAnyOf` | any | as `StringStartWith` |
+//! | `StringEndWithAnyOf` | any | as `StringEndWith` |
+//! | `NumberEquals` / `NumberNotEquals` | JSON numbers, or strings holding one | req = p |
+//! | `NumberLessThan`, `NumberLessThanEquals` | same | req < p, req <= p |
+//! | `NumberGreaterThan`, `NumberGreaterThanEquals` | same | req > p, req >= p |
+//! | `DateLessThan`, `DateLessThanEquals` | strings: RFC 3339 instants | req is before p (or at p) |
+//! | `DateGreaterThan`, `DateGreaterThanEquals` | same | req is after p (or at p) |
+//! | `Bool` | `true`/`false`: JSON booleans or the strings `"true"`/`"false"` | req is the same boolean |
+//! | `IpAddress` / `NotIpAddress` | strings: IPv4 or IPv6 CIDR blocks, a bare address meaning `/32` or `/128` | req is an address inside the block |
+//! | `Null` | `true`/`false` as for `Bool` | (about the key, not its values) `true`: the key is absent; `false`: it is present |
+//! | `IsNullOrEmpty` | `true`/`false` as for `Bool` | `true`: the key is absent or all its values are empty strings; `false`: it has a non-empty value |
+//!
+//! Where the documentation stops at the name:
+//! - The `...AnyOf` operators are the ones Huawei Cloud services list for their condition keys
+//!   (`StringEqualsAnyOf`, `StringNotEqualsAnyOf`, `StringEqualsIgnoreCaseAnyOf`,
+//!   `StringNotEqualsIgnoreCaseAnyOf`, `StringLikeAnyOf`, `StringNotLikeAnyOf`, `StringStartWithAnyOf`,
+//!   `StringEndWithAnyOf`). The documentation describes them as "the value matches any of the listed
+//!   values", which is already what every operator does with its value list, so each behaves exactly
+//!   as its base operator. Other `...AnyOf` names, and forms such as `StringNotStartWith` or
+//!   `DateEquals`, are not accepted.
+//! - `StringMatch` has no documented difference from `StringLike` and is treated the same.
+//! - Numbers use JSON number syntax (`-1`, `0.5`, `1e3`; no `+`, no leading zeros, no spaces) and are
+//!   compared as 64-bit floating point numbers, so integers beyond 2^53 may compare equal to their
+//!   neighbours. `NaN`, `inf` and values that overflow (`1e999999`) are rejected.
+//! - Dates are full RFC 3339 instants with an explicit offset (`2026-01-01T00:00:00Z`,
+//!   `2026-01-01T01:00:00+01:00`, fractional seconds allowed), `T` as separator. A date without a
+//!   time or offset is rejected (its time zone would be a guess), and so are epoch seconds (the
+//!   documentation only names ISO 8601). A real calendar date is required: month 13 is an error.
+//! - A CIDR block with host bits set (`10.1.2.3/8`) means its network (`10.0.0.0/8`). A request
+//!   address is compared as given and, for an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`), also as
+//!   the IPv4 address it maps.
+//! - `Bool` request values must be exactly `true` or `false`.
+//!
+//! # Missing keys, `IfExists` and set prefixes
+//!
+//! A key is *missing* when the request has no value for it. `g:CurrentTime` is never missing (the
+//! evaluation time stands in); `g:EnterpriseProjectId` is missing only when the context gives neither
+//! a value nor an enterprise project.
+//!
+//! | form | key missing | one or more request values |
+//! |---|---|---|
+//! | `Op` (positive) | fails | every value matches: holds; no value matches: fails; some do and some do not: unevaluable |
+//! | `Op` (negated) | holds | every value matches none of p: holds; every value matches some p: fails; mixed: unevaluable |
+//! | `ForAnyValue:Op` | fails | holds when some request value satisfies `Op` |
+//! | `ForAllValues:Op` | holds | holds when every request value satisfies `Op` |
+//! | `...IfExists` | holds | as without the suffix |
+//!
+//! With one request value the three forms agree. With several values and no prefix, AWS leaves the
+//! meaning to the key; here the condition only decides when the answer does not depend on the
+//! reading ("some value" or "every value"), and is unevaluable otherwise, which the evaluator resolves
+//! on the safe side. For a negated operator under a prefix, "satisfies" means "matches none of the
+//! policy values": `ForAllValues:StringNotEquals` holds when no request value is listed.
+//!
+//! `IfExists` and the set prefixes are errors on `Null` and `IsNullOrEmpty` (they test presence
+//! themselves). An empty value list is an error.
+//!
+//! # Unevaluable request values
+//!
+//! A request value that does not parse for the operator's type (`g:SourceIp=not-an-ip` under
+//! `IpAddress`, `g:MFAAge=abc` under `NumberLessThan`) can neither match nor fail to match. Values are
+//! combined in three-valued logic: an unevaluable value is "unknown", and the condition gives a definite
+//! outcome only when every possible reading of the unknown values gives the same one. So
+//! `ForAnyValue:IpAddress` over `["10.0.0.1", "junk"]` with `10.0.0.0/8` holds (one value is inside
+//! whatever the other means), while `ForAllValues:IpAddress` over the same values is unevaluable, and
+//! so is `NotIpAddress` on `junk` alone: negation never turns an unknown into a holds. The evaluator
+//! resolves an unevaluable condition on the safe side: an Allow does not apply, a Deny does.
+//!
+//! # Keys
+//!
+//! Key names are compared without regard to ASCII case. `g:CurrentTime` takes the context's values for
+//! the key when given, else the context's pinned time, else the evaluation time; string and number
+//! operators see that time as RFC 3339 text in UTC. `g:EnterpriseProjectId` takes the context's
+//! values for the key when given, else the context's enterprise project. Every other key, known or not,
+//! takes the context's values (an unknown key is for the linter to report).
+
+mod error;
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::eval::Context;
+use crate::policy::{ConditionEntry, ConditionValue, Location, Spanned};
+
+use super::wildcard::{Case, Pattern};
+pub use error::ConditionError;
+use error::ErrorKind;
+
+/// What a condition says about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The condition is true for the request.
+    Holds,
+    /// The condition is false for the request.
+    Fails,
+    /// The request's values cannot decide the condition.
+    Unevaluable(Unevaluable),
+}
+
+/// Why a condition could not be evaluated: a request value that does not parse for the operator's
+/// type, or several request values that disagree under an operator without a set prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unevaluable {
+    /// What the request value should have been: "an IP address", "a number", ...
+    pub(crate) expected: &'static str,
+}
+
+const EXPECT_NUMBER: Unevaluable = Unevaluable { expected: "a number" };
+const EXPECT_DATE: Unevaluable = Unevaluable {
+    expected: "an RFC 3339 date-time with offset",
+};
+const EXPECT_BOOL: Unevaluable = Unevaluable {
+    expected: "`true` or `false`",
+};
+const EXPECT_IP: Unevaluable = Unevaluable {
+    expected: "an IP address",
+};
+const EXPECT_SINGLE: Unevaluable = Unevaluable {
+    expected: "a single value, or values that all agree (use `ForAnyValue:` or `ForAllValues:`)",
+};
+
+/// How a comparison operator orders the request value against a policy value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn test<T: PartialOrd>(self, req: &T, policy: &T) -> bool {
+        match self {
+            Cmp::Eq => req == policy,
+            Cmp::Lt => req < policy,
+            Cmp::Le => req <= policy,
+            Cmp::Gt => req > policy,
+            Cmp::Ge => req >= policy,
+        }
+    }
+}
+
+/// The operator families: what the values are and how one request value matches one policy value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Equals,
+    EqualsIgnoreCase,
+    Like,
+    StartWith,
+    EndWith,
+    Number(Cmp),
+    Date(Cmp),
+    Bool,
+    Ip,
+    Null,
+    IsNullOrEmpty,
+}
+
+/// Every accepted operator name (without prefix or `IfExists`): its family and whether it is negated.
+const OPERATORS: &[(&str, Family, bool)] = &[
+    ("StringEquals", Family::Equals, false),
+    ("StringNotEquals", Family::Equals, true),
+    ("StringEqualsIgnoreCase", Family::EqualsIgnoreCase, false),
+    ("StringNotEqualsIgnoreCase", Family::EqualsIgnoreCase, true),
+    ("StringLike", Family::Like, false),
+    ("StringNotLike", Family::Like, true),
+    ("StringMatch", Family::Like, false),
+    ("StringNotMatch", Family::Like, true),
+    ("StringStartWith", Family::StartWith, false),
+    ("StringEndWith", Family::EndWith, false),
+    ("StringEqualsAnyOf", Family::Equals, false),
+    ("StringNotEqualsAnyOf", Family::Equals, true),
+    ("StringEqualsIgnoreCaseAnyOf", Family::EqualsIgnoreCase, false),
+    ("StringNotEqualsIgnoreCaseAnyOf", Family::EqualsIgnoreCase, true),
+    ("StringLikeAnyOf", Family::Like, false),
+    ("StringNotLikeAnyOf", Family::Like, true),
+    ("StringStartWithAnyOf", Family::StartWith, false),
+    ("StringEndWithAnyOf", Family::EndWith, false),
+    ("NumberEquals", Family::Number(Cmp::Eq), false),
+    ("NumberNotEquals", Family::Number(Cmp::Eq), true),
+    ("NumberLessThan", Family::Number(Cmp::Lt), false),
+    ("NumberLessThanEquals", Family::Number(Cmp::Le), false),
+    ("NumberGreaterThan", Family::Number(Cmp::Gt), false),
+    ("NumberGreaterThanEquals", Family::Number(Cmp::Ge), false),
+    ("DateLessThan", Family::Date(Cmp::Lt), false),
+    ("DateLessThanEquals", Family::Date(Cmp::Le), false),
+    ("DateGreaterThan", Family::Date(Cmp::Gt), false),
+    ("DateGreaterThanEquals", Family::Date(Cmp::Ge), false),
+    ("Bool", Family::Bool, false),
+    ("Null", Family::Null, false),
+    ("IsNullOrEmpty", Family::IsNullOrEmpty, false),
+    ("IpAddress", Family::Ip, false),
+    ("NotIpAddress", Family::Ip, true),
+];
+
+/// `ForAnyValue:`, `ForAllValues:` or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quantifier {
+    Single,
+    ForAnyValue,
+    ForAllValues,
+}
+
+/// Where the request values of a key come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeySource {
+    Context,
+    CurrentTime,
+    EnterpriseProject,
+}
+
+/// The parsed policy values, by family.
+#[derive(Debug, Clone, PartialEq)]
+enum Test {
+    Equals(Vec<String>),
+    /// Policy values already lowercased.
+    EqualsIgnoreCase(Vec<String>),
+    Like(Vec<Pattern>),
+    StartWith(Vec<String>),
+    EndWith(Vec<String>),
+    Number(Cmp, Vec<f64>),
+    Date(Cmp, Vec<OffsetDateTime>),
+    Bool(Vec<bool>),
+    Ip(Vec<IpNet>),
+    /// `true` in the list: holds when the key is absent; `false`: when present.
+    Null(Vec<bool>),
+    /// `true` in the list: holds when the key is absent or all its values are empty.
+    IsNullOrEmpty(Vec<bool>),
+}
+
+/// Compiled form of one [`ConditionEntry`]: operator classified, values parsed once.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledCondition {
+    operator: String,
+    key: String,
+    location: Location,
+    quantifier: Quantifier,
+    if_exists: bool,
+    negated: bool,
+    source: KeySource,
+    test: Test,
+}
+
+/// One request value: text from the context, or the evaluation time.
+#[derive(Debug, Clone, Copy)]
+enum RequestValue<'a> {
+    Text(&'a str),
+    Time(OffsetDateTime),
+}
+
+/// What the request values said, value by value, after negation.
+#[derive(Debug, Default)]
+struct Tally {
+    seen: bool,
+    any_true: bool,
+    any_false: bool,
+    unevaluable: Option<Unevaluable>,
+}
+
+impl CompiledCondition {
+    /// Compiles one entry: classifies the operator and parses every policy value.
+    pub(crate) fn compile(entry: &ConditionEntry) -> Result<CompiledCondition, ConditionError> {
+        let operator = &entry.operator;
+        let written = operator.value.as_str();
+        let (quantifier, rest) = if let Some(rest) = written.strip_prefix("ForAnyValue:") {
+            (Quantifier::ForAnyValue, rest)
+        } else if let Some(rest) = written.strip_prefix("ForAllValues:") {
+            (Quantifier::ForAllValues, rest)
+        } else {
+            (Quantifier::Single, written)
+        };
+        let (base, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(base) => (base, true),
+            None => (rest, false),
+        };
+        let Some(&(base, family, negated)) = OPERATORS.iter().find(|(name, _, _)| *name == base) else {
+            return Err(unknown_operator(operator, base));
+        };
+        if matches!(family, Family::Null | Family::IsNullOrEmpty) {
+            if if_exists {
+                return Err(ConditionError::new(
+                    ErrorKind::IfExistsOnNull,
+                    operator.location,
+                    format!("`{written}` is not allowed: `IfExists` cannot be combined with `{base}`"),
+                ));
+            }
+            if quantifier != Quantifier::Single {
+                let prefix = written.strip_suffix(rest).unwrap_or(written);
+                return Err(ConditionError::new(
+                    ErrorKind::SetPrefixOnNull,
+                    operator.location,
+                    format!("`{written}` is not allowed: `{prefix}` cannot be combined with `{base}`"),
+                ));
+            }
+        }
+        if entry.values.is_empty() {
+            return Err(ConditionError::new(
+                ErrorKind::EmptyValues,
+                entry.key.location,
+                format!(
+                    "condition key `{}` under `{written}` has no values",
+                    entry.key.value
+                ),
+            ));
+        }
+        let key = entry.key.value.as_str();
+        let test = parse_values(family, entry)?;
+        let source = if key.eq_ignore_ascii_case("g:CurrentTime") {
+            KeySource::CurrentTime
+        } else if key.eq_ignore_ascii_case("g:EnterpriseProjectId") {
+            KeySource::EnterpriseProject
+        } else {
+            KeySource::Context
+        };
+        Ok(CompiledCondition {
+            operator: written.to_owned(),
+            key: key.to_owned(),
+            location: operator.location,
+            quantifier,
+            if_exists,
+            negated,
+            source,
+            test,
+        })
+    }
+
+    /// What the condition says about a request evaluated at `now` (used for `g:CurrentTime` when the
+    /// context pins no time). Parses only the request's values and allocates nothing.
+    pub(crate) fn evaluate(&self, ctx: &Context<'_>, now: OffsetDateTime) -> Outcome {
+        match &self.test {
+            Test::Null(expect_absent) => {
+                let mut present = false;
+                self.for_each_value(ctx, now, |_| present = true);
+                holds_if(expect_absent.iter().any(|&absent| absent != present))
+            }
+            Test::IsNullOrEmpty(expect_null) => {
+                let mut non_empty = false;
+                self.for_each_value(ctx, now, |v| {
+                    non_empty |= !matches!(v, RequestValue::Text(""));
+                });
+                holds_if(
+                    expect_null
+                        .iter()
+                        .any(|&null_or_empty| null_or_empty != non_empty),
+                )
+            }
+            _ => {
+                let mut tally = Tally::default();
+                self.for_each_value(ctx, now, |v| {
+                    tally.seen = true;
+                    match self.matches(v) {
+                        Ok(matched) if matched != self.negated => tally.any_true = true,
+                        Ok(_) => tally.any_false = true,
+                        Err(u) => {
+                            tally.unevaluable.get_or_insert(u);
+                        }
+                    }
+                });
+                self.combine(&tally)
+            }
+        }
+    }
+
+    /// The operator as written, prefix and suffix included.
+    pub(crate) fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    /// The condition key as written.
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Where the operator is written.
+    pub(crate) fn location(&self) -> Location {
+        self.location
+    }
+
+    /// Whether the condition reads `g:CurrentTime` (so its outcome depends on the evaluation time).
+    pub(crate) fn uses_current_time(&self) -> bool {
+        self.source == KeySource::CurrentTime
+    }
+
+    /// Calls `f` with each request value of the key, with the stand-ins of the special keys.
+    fn for_each_value<'a>(
+        &self,
+        ctx: &Context<'a>,
+        now: OffsetDateTime,
+        mut f: impl FnMut(RequestValue<'a>),
+    ) {
+        let mut any = false;
+        for value in ctx.values(&self.key) {
+            any = true;
+            f(RequestValue::Text(value));
+        }
+        if any {
+            return;
+        }
+        match self.source {
+            KeySource::Context => {}
+            KeySource::CurrentTime => f(RequestValue::Time(ctx.current_time().unwrap_or(now))),
+            KeySource::EnterpriseProject => {
+                if let Some(ep) = ctx.enterprise_project() {
+                    f(RequestValue::Text(ep));
+                }
+            }
+        }
+    }
+
+    /// Whether one request value matches some policy value (before negation).
+    fn matches(&self, value: RequestValue<'_>) -> Result<bool, Unevaluable> {
+        if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
+            return Ok(dates.iter().any(|d| cmp.test(&t, d)));
+        }
+        let mut buf = [0u8; 64];
+        let text = match value {
+            RequestValue::Text(text) => text,
+            RequestValue::Time(t) => time_text(t, &mut buf).ok_or(EXPECT_DATE)?,
+        };
+        Ok(match &self.test {
+            Test::Equals(ps) => ps.iter().any(|p| p == text),
+            Test::EqualsIgnoreCase(ps) => ps
+                .iter()
+                .any(|p| p.chars().eq(text.chars().flat_map(char::to_lowercase))),
+            Test::Like(ps) => ps.iter().any(|p| p.matches(text)),
+            Test::StartWith(ps) => ps.iter().any(|p| text.starts_with(p.as_str())),
+            Test::EndWith(ps) => ps.iter().any(|p| text.ends_with(p.as_str())),
+            Test::Number(cmp, ps) => {
+                let n = parse_number(text).ok_or(EXPECT_NUMBER)?;
+                ps.iter().any(|p| cmp.test(&n, p))
+            }
+            Test::Date(cmp, ps) => {
+                let t = parse_date(text).ok_or(EXPECT_DATE)?;
+                ps.iter().any(|p| cmp.test(&t, p))
+            }
+            Test::Bool(ps) => {
+                let b = parse_bool(text).ok_or(EXPECT_BOOL)?;
+                ps.contains(&b)
+            }
+            Test::Ip(nets) => {
+                let addr: IpAddr = text.parse().map_err(|_| EXPECT_IP)?;
+                let mapped = addr.to_canonical();
+                nets.iter().any(|n| n.contains(&addr) || n.contains(&mapped))
+            }
+            // Handled in `evaluate`; they never reach here.
+            Test::Null(_) | Test::IsNullOrEmpty(_) => false,
+        })
+    }
+
+    /// The outcome from what the request values said (three-valued logic; see the module docs).
+    fn combine(&self, tally: &Tally) -> Outcome {
+        if !tally.seen {
+            return if self.if_exists {
+                Outcome::Holds
+            } else {
+                match self.quantifier {
+                    Quantifier::ForAnyValue => Outcome::Fails,
+                    Quantifier::ForAllValues => Outcome::Holds,
+                    Quantifier::Single => holds_if(self.negated),
+                }
+            };
+        }
+        match (self.quantifier, tally.unevaluable) {
+            (Quantifier::ForAnyValue, _) if tally.any_true => Outcome::Holds,
+            (Quantifier::ForAllValues, _) if tally.any_false => Outcome::Fails,
+            (_, Some(u)) => Outcome::Unevaluable(u),
+            (Quantifier::Single, None) if tally.any_true && tally.any_false => {
+                Outcome::Unevaluable(EXPECT_SINGLE)
+            }
+            (Quantifier::ForAnyValue | Quantifier::Single, None) => holds_if(tally.any_true),
+            (Quantifier::ForAllValues, None) => Outcome::Holds,
+        }
+    }
+}
+
+fn holds_if(holds: bool) -> Outcome {
+    if holds { Outcome::Holds } else { Outcome::Fails }
+}
+
+fn unknown_operator(operator: &Spanned<String>, base: &str) -> ConditionError {
+    let written = operator.value.as_str();
+    let hint = OPERATORS
+        .iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(base))
+        .map(|(name, _, _)| format!(" (operator names are case-sensitive: did you mean `{name}`?)"))
+        .unwrap_or_default();
+    ConditionError::new(
+        ErrorKind::UnknownOperator,
+        operator.location,
+        format!("unknown condition operator `{written}`{hint}"),
+    )
+}
+
+/// Parses every policy value for the family.
+fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, ConditionError> {
+    let values = &entry.values;
+    let texts = || values.iter().map(|v| v.value.as_text().to_owned()).collect();
+    Ok(match family {
+        Family::Equals => Test::Equals(texts()),
+        Family::EqualsIgnoreCase => Test::EqualsIgnoreCase(
+            values
+                .iter()
+                .map(|v| v.value.as_text().chars().flat_map(char::to_lowercase).collect())
+                .collect(),
+        ),
+        Family::Like => Test::Like(
+            values
+                .iter()
+                .map(|v| Pattern::new(v.value.as_text(), Case::Sensitive))
+                .collect(),
+        ),
+        Family::StartWith => Test::StartWith(texts()),
+        Family::EndWith => Test::EndWith(texts()),
+        Family::Number(cmp) => Test::Number(
+            cmp,
+            parse_each(entry, "a finite number in JSON number syntax", |v| match v {
+                ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
+                ConditionValue::Bool(_) => None,
+            })?,
+        ),
+        Family::Date(cmp) => Test::Date(
+            cmp,
+            parse_each(
+                entry,
+                "an RFC 3339 date-time with offset, such as `2026-01-01T00:00:00Z`",
+                |v| match v {
+                    ConditionValue::String(s) => parse_date(s),
+                    ConditionValue::Number(_) | ConditionValue::Bool(_) => None,
+                },
+            )?,
+        ),
+        Family::Bool => Test::Bool(parse_each(entry, "`true` or `false`", policy_bool)?),
+        Family::Null => Test::Null(parse_each(entry, "`true` or `false`", policy_bool)?),
+        Family::IsNullOrEmpty => Test::IsNullOrEmpty(parse_each(entry, "`true` or `false`", policy_bool)?),
+        Family::Ip => Test::Ip(parse_each(
+            entry,
+            "an IPv4 or IPv6 address or CIDR block",
+            |v| match v {
+                ConditionValue::String(s) => parse_net(s),
+                ConditionValue::Number(_) | ConditionValue::Bool(_) => None,
+            },
+        )?),
+    })
+}
+
+/// Parses each value with `parse`, or reports the first that does not parse.
+fn parse_each<T>(
+    entry: &ConditionEntry,
+    expected: &str,
+    parse: impl Fn(&ConditionValue) -> Option<T>,
+) -> Result<Vec<T>, ConditionError> {
+    entry
+        .values
+        .iter()
+        .map(|v| {
+            parse(&v.value).ok_or_else(|| {
+                ConditionError::new(
+                    ErrorKind::InvalidValue,
+                    v.location,
+                    format!(
+                        "invalid value `{}` for `{}` on `{}`: expected {expected}",
+                        v.value.as_text(),
+                        entry.operator.value,
+                        entry.key.value
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn policy_bool(value: &ConditionValue) -> Option<bool> {
+    match value {
+        ConditionValue::Bool(b) => Some(*b),
+        ConditionValue::String(s) => parse_bool(s),
+        ConditionValue::Number(_) => None,
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A finite number in JSON number syntax.
+fn parse_number(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    if bytes.first() == Some(&b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    match digits(&mut i) {
+        0 => return None,
+        1 => {}
+        _ if bytes.get(int_start) == Some(&b'0') => return None,
+        _ => {}
+    }
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != bytes.len() {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// An RFC 3339 instant with `T` between date and time.
+fn parse_date(text: &str) -> Option<OffsetDateTime> {
+    if text.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+/// A CIDR block, or a bare address as a single-address block; host bits are cleared.
+fn parse_net(text: &str) -> Option<IpNet> {
+    if text.contains('/') {
+        text.parse::<IpNet>().ok().map(|n| n.trunc())
+    } else {
+        text.parse::<IpAddr>().ok().map(IpNet::from)
+    }
+}
+
+/// The instant as RFC 3339 text in UTC, written into `buf`.
+fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
+    let mut out = &mut buf[..];
+    let len = t
+        .checked_to_offset(time::UtcOffset::UTC)?
+        .format_into(&mut out, &Rfc3339)
+        .ok()?;
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
