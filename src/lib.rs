@@ -5,9 +5,11 @@ pub mod compile;
 pub mod eval;
 pub mod matrix;
 pub mod policy;
+pub mod route;
 
 pub use eval::Context;
 pub use matrix::{
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };
+pub use route::{Params, RouteError, RouteMatch, Router, route};
