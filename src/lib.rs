@@ -16,4 +16,4 @@ pub use matrix::{
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };
-pub use route::{RouteError, RouteMatch, route};
+pub use route::{Params, RouteError, RouteMatch, Router, route};

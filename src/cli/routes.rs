@@ -1,10 +1,119 @@
-//! (placeholder, replaced by the subcommand's implementation)
+//! `ims-iam routes`: prints the permission matrix.
 
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use ims_iam::{Operation, operations};
+use serde_json::Value;
 
-pub(crate) fn run(_args: &Args) -> ExitCode {
-    ExitCode::from(super::EXIT_ERROR)
+use super::Format;
+use super::json::operation_json;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Output format: an aligned table, or a JSON array of operation objects.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    match args.format {
+        Format::Json => {
+            let all = Value::Array(operations().iter().map(operation_json).collect());
+            match serde_json::to_string_pretty(&all) {
+                Ok(text) => println!("{text}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(super::EXIT_ERROR);
+                }
+            }
+        }
+        Format::Text => print!("{}", table(operations())),
+    }
+    ExitCode::SUCCESS
+}
+
+const HEADER: [&str; 6] = ["METHOD", "TEMPLATE", "ACTIONS", "IAM", "EP", "SECTION"];
+
+/// The actions cell: every required action, a conditional one followed by `[if <situation>]`;
+/// `-` for an API that needs none.
+fn actions_cell(op: &Operation) -> String {
+    if op.actions().is_empty() {
+        return "-".to_owned();
+    }
+    op.actions()
+        .iter()
+        .map(|a| match a.situation() {
+            Some(s) => format!("{} [if {s}]", a.action()),
+            None => a.action().to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn flag(b: bool) -> &'static str {
+    if b { "Y" } else { "x" }
+}
+
+/// The aligned table, one row per operation, with a legend.
+fn table(ops: &[Operation]) -> String {
+    let rows: Vec<[String; 6]> = ops
+        .iter()
+        .map(|op| {
+            [
+                op.method().as_str().to_owned(),
+                op.template().to_owned(),
+                actions_cell(op),
+                flag(op.iam_project()).to_owned(),
+                flag(op.enterprise_project()).to_owned(),
+                op.section().as_str().to_owned(),
+            ]
+        })
+        .collect();
+    let mut widths = HEADER.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; 6]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(HEADER);
+    for row in &rows {
+        line(row.each_ref().map(String::as_str));
+    }
+    out.push_str(
+        "\nIAM: authorized by IAM-project policies (Y/x); EP: by enterprise-project policies (Y/x).\n\
+         [if SITUATION]: the action is required only in that documented situation.\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_one_line_and_columns_align() {
+        let text = table(operations());
+        let lines: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), operations().len() + 1);
+        let template_col = lines[0].find("TEMPLATE").unwrap();
+        for (line, op) in lines[1..].iter().zip(operations()) {
+            assert_eq!(
+                &line[template_col..template_col + op.template().len()],
+                op.template()
+            );
+        }
+    }
 }

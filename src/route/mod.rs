@@ -1,0 +1,510 @@
+//! Routing a raw request to the documented API it calls.
+//!
+//! [`route`] takes the method and the request-target exactly as received (path plus optional query)
+//! and returns the matched row of the permission matrix ([`Operation`]) with the decoded path
+//! parameters, or a [`RouteError`] that says what is wrong and where. A request is never routed to a
+//! different API than the one its bytes name.
+//!
+//! # Rules, in the order they are applied
+//!
+//! 1. The method is an exact, case-sensitive token of an IMS API: `GET`, `HEAD`, `POST`, `PUT`,
+//!    `PATCH`, `DELETE` (`get` is `unknown_method`). Each method routes only to its own templates
+//!    (`HEAD` does not fall back to `GET`).
+//! 2. The whole target (query included) is checked before anything is matched: it must not be empty,
+//!    must be at most [`MAX_TARGET_LEN`] bytes, must start with `/` (absolute-form `http://host/...`
+//!    and `*` are refused), and must not contain `#`, control characters, spaces, `\` or bytes
+//!    outside ASCII: a correct client percent-encodes those. (`\` is refused because some front ends
+//!    read it as `/`, which would split a segment that this router sees as one.)
+//! 3. The query, from the first `?` on, is ignored.
+//! 4. The path is split on literal `/` **before** any percent-decoding, so `a%2Fb` is one segment and
+//!    `a/b` two. `/` alone is the root path (no segment). Every segment of the path is then checked,
+//!    whether or not some template could match it: no empty segment (`//`, a trailing `/`), no dot
+//!    segment (`.`, `..`, raw or percent-encoded like `%2e` or `.%2E`), every `%` followed by two hex
+//!    digits, the decoded bytes UTF-8 without control characters. Values are decoded exactly once
+//!    (`%252e` is the three characters `%2e`).
+//! 5. A literal template segment matches only the same raw bytes (`%69mages` is not `images`); a
+//!    `{param}` matches exactly one segment, whose decoded value becomes the parameter's value.
+//! 6. Priority: when several templates of a method match a path, the first one in routing order
+//!    wins: fewer segments first, then, at the first segment where two templates differ, a literal
+//!    beats a parameter. The overlapping pairs are listed by [`overlaps`](crate::overlaps()).
+//! 7. Parameter formats are checked (fail closed): `image_id` must be a UUID, `project_id` and
+//!    `member_id` 32 hexadecimal characters (see [`ParamFormat`](crate::ParamFormat)). A path that
+//!    matches a template but whose parameter fails its format is refused with `invalid_param`; it is
+//!    never tried against a lower-priority template. [`Router::accept_any_param_format`] relaxes the
+//!    check to "any non-empty segment".
+//!
+//! The result borrows the target: when no parameter contains a `%`, routing allocates nothing.
+//!
+//! ```
+//! use ims_iam::{route, Router};
+//!
+//! let m = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/a%2Fb?x=1").unwrap();
+//! assert_eq!(m.operation().template(), "/v2/images/{image_id}/tags/{tag}");
+//! assert_eq!(m.param("tag"), Some("a/b"));
+//!
+//! // A Glance-style raw slash makes two segments: no tag API has that shape.
+//! let err = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/a/b").unwrap_err();
+//! assert_eq!(err.kind(), "not_found");
+//!
+//! // Formats are checked unless relaxed visibly.
+//! assert_eq!(route("GET", "/v2/images/my-image").unwrap_err().kind(), "invalid_param");
+//! let relaxed = Router::default().accept_any_param_format();
+//! assert_eq!(relaxed.route("GET", "/v2/images/my-image").unwrap().param("image_id"), Some("my-image"));
+//! ```
+
+mod error;
+
+use std::borrow::Cow;
+use std::iter::FusedIterator;
+
+use percent_encoding::percent_decode_str;
+
+pub use error::RouteError;
+use error::excerpt;
+
+use crate::matrix::{self, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
+
+/// The longest request target, in bytes, that the router accepts (8 KiB, the common default of HTTP
+/// servers for a request line). Longer targets are refused with `too_long`.
+///
+/// ```
+/// let long = format!("/v2/images?{}", "x".repeat(ims_iam::route::MAX_TARGET_LEN));
+/// assert_eq!(ims_iam::route("GET", &long).unwrap_err().kind(), "too_long");
+/// ```
+pub const MAX_TARGET_LEN: usize = 8 * 1024;
+
+/// Routes one raw request with the default, strict [`Router`] (parameter formats checked).
+///
+/// `target` is the request-target as received: the path, optionally followed by `?` and a query.
+/// See the [module documentation](crate::route) for the rules.
+///
+/// ```
+/// let m = ims_iam::route("GET", "/v2/0123456789abcdef0123456789abcdef/images/tags").unwrap();
+/// assert_eq!(m.operation().template(), "/v2/{project_id}/images/tags");
+/// assert_eq!(m.project_id(), Some("0123456789abcdef0123456789abcdef"));
+///
+/// assert_eq!(ims_iam::route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/").unwrap_err().kind(),
+///            "empty_segment");
+/// ```
+pub fn route<'a>(method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
+    Router::default().route(method, target)
+}
+
+/// Routing options. [`Router::default`] is strict: parameter formats are checked.
+///
+/// ```
+/// use ims_iam::Router;
+/// let strict = Router::default();
+/// assert!(strict.checks_param_formats());
+/// assert_eq!(strict.route("GET", "/v2/images/abc").unwrap_err().kind(), "invalid_param");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Router {
+    check_formats: bool,
+}
+
+impl Default for Router {
+    fn default() -> Self {
+        Router { check_formats: true }
+    }
+}
+
+impl Router {
+    /// Relaxes every parameter to "any non-empty segment": `image_id` need not be a UUID,
+    /// `project_id` and `member_id` need not be 32 hex characters. Every other rule still applies.
+    ///
+    /// This is for tools that look at paths with placeholder ids; a gateway that authorizes real
+    /// requests should keep the default, which refuses malformed ids (fail closed).
+    ///
+    /// ```
+    /// use ims_iam::Router;
+    /// let relaxed = Router::default().accept_any_param_format();
+    /// assert!(!relaxed.checks_param_formats());
+    /// let m = relaxed.route("DELETE", "/v2/images/IMAGE/members/MEMBER").unwrap();
+    /// assert_eq!(m.param("member_id"), Some("MEMBER"));
+    /// ```
+    #[must_use]
+    pub fn accept_any_param_format(self) -> Self {
+        Router { check_formats: false }
+    }
+
+    /// Whether parameter formats are checked (the default).
+    pub fn checks_param_formats(self) -> bool {
+        self.check_formats
+    }
+
+    /// Routes one raw request: the method, then the whole target, then the templates of the
+    /// method in priority order (see the [module documentation](crate::route)).
+    ///
+    /// ```
+    /// let m = ims_iam::Router::default()
+    ///     .route("HEAD", "/v1/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")
+    ///     .unwrap();
+    /// assert_eq!(m.operation().method(), ims_iam::Method::Head);
+    /// ```
+    pub fn route<'a>(&self, method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
+        let Some(method) = Method::parse(method) else {
+            return Err(RouteError::UnknownMethod {
+                method: excerpt(method),
+            });
+        };
+        let mut path = RawPath::parse(target)?;
+        let not_found = || RouteError::NotFound {
+            method,
+            path: excerpt(path_of(target)),
+        };
+        let Some(segments) = path.segments.get_mut(..path.count) else {
+            // More segments than any template has.
+            return Err(not_found());
+        };
+        for operation in matrix::routes_for(method) {
+            let template = operation.segments();
+            if template.len() != segments.len() {
+                continue;
+            }
+            let literals_match = template.iter().zip(segments.iter()).all(|(t, s)| match t {
+                Segment::Literal(literal) => *literal == s.raw,
+                Segment::Param(..) => true,
+            });
+            if literals_match {
+                return self.bind(operation, segments);
+            }
+        }
+        Err(not_found())
+    }
+
+    /// Takes the parameter values of a matched path, checking their formats.
+    fn bind<'a>(
+        &self,
+        operation: &'static Operation,
+        segments: &mut [RawSegment<'a>],
+    ) -> Result<RouteMatch<'a>, RouteError> {
+        let mut params = [const { ("", Cow::Borrowed("")) }; MAX_PARAMS];
+        let mut len = 0;
+        for (number, (t, s)) in operation.segments().iter().zip(segments.iter_mut()).enumerate() {
+            let Segment::Param(name, format) = *t else {
+                continue;
+            };
+            if self.check_formats && !format.accepts(&s.decoded) {
+                return Err(RouteError::InvalidParam {
+                    param: name,
+                    operation: operation.to_string(),
+                    expected: format.describe(),
+                    value: excerpt(&s.decoded),
+                    segment: number + 1,
+                    offset: s.offset,
+                });
+            }
+            // Every template has at most MAX_PARAMS parameters, so a slot is always free.
+            if let Some(slot) = params.get_mut(len) {
+                *slot = (name, std::mem::take(&mut s.decoded));
+                len += 1;
+            }
+        }
+        Ok(RouteMatch {
+            operation,
+            params,
+            len,
+        })
+    }
+}
+
+/// The path of a target: up to the first `?`.
+fn path_of(target: &str) -> &str {
+    target.split_once('?').map_or(target, |(path, _)| path)
+}
+
+/// One checked segment of a raw path.
+#[derive(Debug)]
+struct RawSegment<'a> {
+    /// The bytes as received.
+    raw: &'a str,
+    /// Where they start in the target.
+    offset: usize,
+    /// The percent-decoded value (borrowed when the segment has no `%`).
+    decoded: Cow<'a, str>,
+}
+
+/// A checked path: its first [`MAX_SEGMENTS`] segments, and how many there are.
+#[derive(Debug)]
+struct RawPath<'a> {
+    segments: [RawSegment<'a>; MAX_SEGMENTS],
+    count: usize,
+}
+
+impl<'a> RawPath<'a> {
+    /// Applies every check of rules 2 to 4 to the whole target.
+    fn parse(target: &'a str) -> Result<Self, RouteError> {
+        if target.is_empty() {
+            return Err(RouteError::EmptyTarget);
+        }
+        if target.len() > MAX_TARGET_LEN {
+            return Err(RouteError::TooLong {
+                len: target.len(),
+                max: MAX_TARGET_LEN,
+            });
+        }
+        if !target.starts_with('/') {
+            return Err(RouteError::NotAbsolute {
+                start: excerpt(target),
+            });
+        }
+        for (offset, &byte) in target.as_bytes().iter().enumerate() {
+            if byte == b'#' {
+                return Err(RouteError::Fragment { offset });
+            }
+            if byte <= b' ' || byte == b'\\' || byte >= 0x7f {
+                return Err(RouteError::InvalidCharacter { offset, byte });
+            }
+        }
+        let mut path = RawPath {
+            segments: [const {
+                RawSegment {
+                    raw: "",
+                    offset: 0,
+                    decoded: Cow::Borrowed(""),
+                }
+            }; MAX_SEGMENTS],
+            count: 0,
+        };
+        let raw_path = path_of(target);
+        if raw_path == "/" {
+            return Ok(path);
+        }
+        let mut offset = 1;
+        for (index, raw) in raw_path[1..].split('/').enumerate() {
+            let segment = check_segment(raw, index + 1, offset)?;
+            if let Some(slot) = path.segments.get_mut(index) {
+                *slot = segment;
+            }
+            path.count = index + 1;
+            offset += raw.len() + 1;
+        }
+        Ok(path)
+    }
+}
+
+/// Checks one raw segment (number `segment`, starting at byte `offset`) and decodes it.
+fn check_segment(raw: &str, segment: usize, offset: usize) -> Result<RawSegment<'_>, RouteError> {
+    if raw.is_empty() {
+        return Err(RouteError::EmptySegment { segment, offset });
+    }
+    let decoded = if raw.contains('%') {
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+                if !(hex(i + 1) && hex(i + 2)) {
+                    return Err(RouteError::InvalidEscape {
+                        segment,
+                        offset: offset + i,
+                    });
+                }
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        let decoded = percent_decode_str(raw)
+            .decode_utf8()
+            .map_err(|_| RouteError::InvalidUtf8 { segment, offset })?;
+        if decoded.chars().any(char::is_control) {
+            return Err(RouteError::ControlCharacter { segment, offset });
+        }
+        decoded
+    } else {
+        Cow::Borrowed(raw)
+    };
+    if decoded == "." || decoded == ".." {
+        return Err(RouteError::DotSegment {
+            segment,
+            offset,
+            raw: raw.to_owned(),
+        });
+    }
+    Ok(RawSegment { raw, offset, decoded })
+}
+
+/// A routed request: the documented API and its decoded path parameters.
+///
+/// Parameter values borrow the target unless they had to be percent-decoded.
+///
+/// ```
+/// let m = ims_iam::route(
+///     "GET",
+///     "/v1/0123456789abcdef0123456789abcdef/cloudimages/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/members",
+/// )
+/// .unwrap();
+/// let names: Vec<_> = m.params().map(|(name, _)| name).collect();
+/// assert_eq!(names, ["project_id", "image_id"]);
+/// assert_eq!(m.param("image_id"), Some("0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"));
+/// assert_eq!(m.param("tag"), None);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RouteMatch<'a> {
+    operation: &'static Operation,
+    params: [(&'static str, Cow<'a, str>); MAX_PARAMS],
+    len: usize,
+}
+
+/// Two matches are equal when they name the same row with the same parameter values.
+impl PartialEq for RouteMatch<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.operation, other.operation) && self.params().eq(other.params())
+    }
+}
+
+impl Eq for RouteMatch<'_> {}
+
+impl<'a> RouteMatch<'a> {
+    /// The matched row of the permission matrix.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The decoded parameters, in template order: `(name, value)`.
+    pub fn params(&self) -> Params<'_> {
+        Params {
+            inner: self.params.get(..self.len).unwrap_or_default().iter(),
+        }
+    }
+
+    /// The decoded value of the parameter `name`, if the template has one.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// The `{project_id}` of the path, if the template has one.
+    ///
+    /// ```
+    /// let m = ims_iam::route("GET", "/v2/images").unwrap();
+    /// assert_eq!(m.project_id(), None);
+    /// ```
+    pub fn project_id(&self) -> Option<&str> {
+        self.param("project_id")
+    }
+
+    /// The `{image_id}` of the path, if the template has one.
+    ///
+    /// ```
+    /// let m = ims_iam::route("GET", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11").unwrap();
+    /// assert_eq!(m.image_id(), Some("0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"));
+    /// ```
+    pub fn image_id(&self) -> Option<&str> {
+        self.param("image_id")
+    }
+
+    /// The same match, owning its parameter values (to keep it beyond the target's lifetime).
+    ///
+    /// ```
+    /// let owned = {
+    ///     let target = String::from("/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env");
+    ///     ims_iam::route("PUT", &target).unwrap().into_owned()
+    /// };
+    /// assert_eq!(owned.param("tag"), Some("env"));
+    /// ```
+    pub fn into_owned(self) -> RouteMatch<'static> {
+        RouteMatch {
+            operation: self.operation,
+            params: self
+                .params
+                .map(|(name, value)| (name, Cow::Owned(value.into_owned()))),
+            len: self.len,
+        }
+    }
+}
+
+/// The decoded path parameters of a [`RouteMatch`], in template order: `(name, value)`.
+///
+/// ```
+/// let m = ims_iam::route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env%3Dprod").unwrap();
+/// let params: Vec<_> = m.params().collect();
+/// assert_eq!(params, [("image_id", "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"), ("tag", "env=prod")]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Params<'m> {
+    inner: std::slice::Iter<'m, (&'static str, Cow<'m, str>)>,
+}
+
+impl<'m> Iterator for Params<'m> {
+    type Item = (&'static str, &'m str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|(name, value)| (*name, value.as_ref()))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Params<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner
+            .next_back()
+            .map(|(name, value)| (*name, value.as_ref()))
+    }
+}
+
+impl ExactSizeIterator for Params<'_> {}
+
+impl FusedIterator for Params<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_checked_where_they_are() {
+        let err = check_segment("ab%2", 3, 10).unwrap_err();
+        assert_eq!(
+            err,
+            RouteError::InvalidEscape {
+                segment: 3,
+                offset: 12
+            }
+        );
+        assert_eq!(check_segment("%zz", 1, 1).unwrap_err().kind(), "invalid_escape");
+        assert_eq!(check_segment("%ff", 1, 1).unwrap_err().kind(), "invalid_utf8");
+        assert_eq!(
+            check_segment("a%0ab", 1, 1).unwrap_err().kind(),
+            "control_character"
+        );
+        assert_eq!(
+            check_segment("%c2%85", 1, 1).unwrap_err().kind(),
+            "control_character"
+        );
+        assert_eq!(check_segment("%E4%B8%AD", 1, 1).unwrap().decoded, "中");
+    }
+
+    #[test]
+    fn dot_segments_in_every_spelling() {
+        for raw in [".", "..", "%2e", "%2E", "%2e%2E", ".%2e", "%2E."] {
+            assert_eq!(
+                check_segment(raw, 1, 1).unwrap_err().kind(),
+                "dot_segment",
+                "{raw}"
+            );
+        }
+        for raw in ["...", ".a", "%2e%2e%2e", "%252e"] {
+            assert!(check_segment(raw, 1, 1).is_ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn segments_without_escapes_are_borrowed() {
+        assert!(matches!(
+            check_segment("images", 1, 1).unwrap().decoded,
+            Cow::Borrowed("images")
+        ));
+    }
+
+    #[test]
+    fn paths_longer_than_every_template_are_checked_then_not_found() {
+        let err = route("GET", "/a/b/c/d/e/f/g/h/..").unwrap_err();
+        assert_eq!(err.kind(), "dot_segment");
+        let err = route("GET", "/a/b/c/d/e/f/g/h/i").unwrap_err();
+        assert_eq!(err.kind(), "not_found");
+    }
+}

@@ -1,0 +1,66 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `route` allocates nothing when no path segment needs percent-decoding (SPEC section 2).
+//!
+//! `allocation-counter` replaces the global allocator of this test binary and counts the
+//! allocations made by the current thread inside `measure`.
+
+use std::hint::black_box;
+
+use ims_iam::{Router, operations, route};
+
+const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const MEMBER: &str = "fedcba9876543210fedcba9876543210";
+
+fn concrete(template: &str, tag: &str) -> String {
+    template
+        .replace("{image_id}", IMAGE)
+        .replace("{project_id}", PROJECT)
+        .replace("{member_id}", MEMBER)
+        .replace("{tag}", tag)
+        .replace("{key}", tag)
+}
+
+fn allocations(f: impl FnOnce()) -> u64 {
+    allocation_counter::measure(f).count_total
+}
+
+#[test]
+fn routing_without_escapes_allocates_nothing() {
+    let targets: Vec<(&str, String)> = operations()
+        .iter()
+        .flat_map(|op| {
+            let path = concrete(op.template(), "env");
+            [
+                (op.method().as_str(), path.clone()),
+                (op.method().as_str(), format!("{path}?limit=10&marker=%zz")),
+            ]
+        })
+        .collect();
+    let relaxed = Router::default().accept_any_param_format();
+    for (method, target) in &targets {
+        let count = allocations(|| {
+            let m = black_box(route(black_box(method), black_box(target))).unwrap();
+            black_box(m.operation());
+            black_box(m.params().count());
+            let m = black_box(relaxed.route(method, target)).unwrap();
+            black_box(m);
+        });
+        assert_eq!(count, 0, "`{method} {target}` allocated");
+    }
+}
+
+#[test]
+fn decoding_a_parameter_allocates() {
+    let target = concrete("/v2/images/{image_id}/tags/{tag}", "a%2Fb");
+    let count = allocations(|| {
+        let m = black_box(route("PUT", black_box(&target))).unwrap();
+        assert_eq!(m.param("tag"), Some("a/b"));
+    });
+    assert!(count > 0, "the decoded tag `a/b` must be owned");
+}
+
+#[test]
+fn the_counter_sees_this_thread() {
+    assert!(allocations(|| drop(black_box(vec![1u8; 16]))) > 0);
+}
