@@ -11,3 +11,4 @@ pub use matrix::{
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };
+pub use policy::{Limits, ParseError};
