@@ -16,4 +16,5 @@ pub use matrix::{
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };
+pub use policy::{Limits, ParseError};
 pub use route::{Params, RouteError, RouteMatch, Router, route};

@@ -1,10 +1,14 @@
 //! Policy documents: the serde model of what users write, parsed strictly with line and column.
 
+mod error;
+mod json;
+mod limits;
 mod model;
+mod parse;
 
+pub use error::ParseError;
+pub use limits::Limits;
 pub use model::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
     Statement, Version,
 };
-mod stub;
-pub use stub::ParseError;
