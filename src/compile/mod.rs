@@ -38,9 +38,6 @@ impl ActionSet {
     fn union(&mut self, other: ActionSet) {
         self.0 |= other.0;
     }
-    pub(crate) fn is_empty(self) -> bool {
-        self.0 == 0
-    }
     pub(crate) fn iter(self) -> impl Iterator<Item = ActionId> {
         (0..known_actions().len())
             .filter_map(|i| u8::try_from(i).ok())

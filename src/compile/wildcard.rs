@@ -83,16 +83,6 @@ impl Pattern {
         }
     }
 
-    /// The pattern as written.
-    pub(crate) fn as_str(&self) -> &str {
-        &self.source
-    }
-
-    /// Whether the pattern has no wildcard.
-    pub(crate) fn is_literal(&self) -> bool {
-        matches!(self.strategy, Strategy::Exact(_))
-    }
-
     /// Whether the input matches the whole pattern.
     pub(crate) fn matches(&self, input: &str) -> bool {
         self.matches_counting(input, &mut 0)

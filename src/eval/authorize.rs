@@ -280,7 +280,7 @@ impl PolicySet {
                         effect: st.effect,
                     },
                     outcome,
-                    condition: culprit.map(|c| (c.operator(), c.key())),
+                    condition: culprit.map(|c| (c.operator(), c.key(), c.location())),
                 });
             }
         }

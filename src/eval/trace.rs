@@ -12,7 +12,7 @@ use std::fmt;
 use crate::compile::Scope;
 use crate::eval::decision::{ActionVerdict, Decision};
 use crate::matrix::{Operation, Situation};
-use crate::policy::Effect;
+use crate::policy::{Effect, Location};
 
 /// A statement, as explanations cite it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,8 +101,9 @@ pub enum TraceEvent<'a> {
         statement: StatementRef<'a>,
         /// What it did.
         outcome: StatementOutcome,
-        /// The condition that failed or could not be evaluated: `(operator, key)` as written.
-        condition: Option<(&'a str, &'a str)>,
+        /// The condition that failed or could not be evaluated: `(operator, key, where the operator is
+        /// written)`.
+        condition: Option<(&'a str, &'a str, Location)>,
     },
     /// The verdict for a required action (after its statements).
     Verdict {
@@ -143,7 +144,7 @@ pub struct CitedStatement {
     pub effect: Effect,
     /// What it did.
     pub outcome: StatementOutcome,
-    /// The condition that failed or could not be evaluated, as `Operator` on `key`.
+    /// The condition that failed or could not be evaluated, as `Operator` on `key` with its position.
     pub condition: Option<String>,
 }
 
@@ -205,7 +206,9 @@ impl TraceSink for Explanation {
                     sid: statement.sid.map(str::to_owned),
                     effect: statement.effect,
                     outcome,
-                    condition: condition.map(|(op, key)| format!("`{op}` on `{key}`")),
+                    condition: condition.map(|(op, key, at)| {
+                        format!("`{op}` on `{key}` (line {}, column {})", at.line, at.column)
+                    }),
                 },
             )),
             TraceEvent::Verdict { action, verdict } => {

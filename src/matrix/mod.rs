@@ -9,7 +9,8 @@ pub mod import;
 #[cfg(feature = "import")]
 #[allow(missing_docs, reason = "documented in the file itself")]
 pub mod model;
-pub(crate) mod template;
+#[cfg(test)]
+mod template;
 
 use std::fmt;
 

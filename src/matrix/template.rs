@@ -116,3 +116,85 @@ pub fn priority_cmp(a: &[TemplateSegment<'_>], b: &[TemplateSegment<'_>]) -> Ord
         Ordering::Equal
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<TemplateSegment<'_>> {
+        parse_template(s).unwrap()
+    }
+
+    #[test]
+    fn parses_root_literals_and_params() {
+        assert!(t("/").is_empty());
+        assert_eq!(
+            t("/v2/{project_id}/images"),
+            vec![
+                TemplateSegment::Literal("v2"),
+                TemplateSegment::Param("project_id"),
+                TemplateSegment::Literal("images")
+            ]
+        );
+        for bad in [
+            "",
+            "v2/images",
+            "/v2//images",
+            "/v2/",
+            "/v2/{}",
+            "/v2/{Image}",
+            "/{a}/{a}",
+            "/v2/..",
+            "/v2/a%20b",
+        ] {
+            assert!(parse_template(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_literal_beats_a_parameter_at_the_first_difference() {
+        let members = t("/v2/images/{image_id}/members/{member_id}");
+        let tags = t("/v2/{project_id}/images/{image_id}/tags");
+        assert!(can_overlap(&members, &tags));
+        assert_eq!(priority_cmp(&members, &tags), Ordering::Less);
+        assert_eq!(priority_cmp(&tags, &members), Ordering::Greater);
+        // Later literals do not matter once an earlier segment decided.
+        assert_eq!(priority_cmp(&t("/a/{x}/c"), &t("/{y}/b/{z}")), Ordering::Less);
+        // Fewer segments first; they never overlap anyway.
+        assert_eq!(priority_cmp(&t("/a"), &t("/a/b")), Ordering::Less);
+    }
+
+    #[test]
+    fn overlap_and_shape() {
+        assert!(!can_overlap(&t("/v2/images/{id}"), &t("/v2/schemas/image")));
+        assert!(!can_overlap(&t("/v2/images"), &t("/v2/images/{id}")));
+        assert!(same_shape(&t("/v2/images/{a}"), &t("/v2/images/{b}")));
+        assert!(!same_shape(&t("/v2/images/{a}"), &t("/v2/images/x")));
+    }
+
+    #[test]
+    fn the_generated_overlaps_are_exactly_the_pairs_these_rules_find() {
+        let ops = crate::operations();
+        let mut found = Vec::new();
+        for (i, a) in ops.iter().enumerate() {
+            for (j, b) in ops.iter().enumerate().skip(i + 1) {
+                if a.method() == b.method() && can_overlap(&t(a.template()), &t(b.template())) {
+                    let winner_first = priority_cmp(&t(a.template()), &t(b.template())) != Ordering::Greater;
+                    found.push(if winner_first { (i, j) } else { (j, i) });
+                }
+            }
+        }
+        let generated: Vec<(usize, usize)> = crate::overlaps()
+            .map(|o| (o.winner.index(), o.loser.index()))
+            .collect();
+        assert_eq!(found, generated);
+    }
+
+    #[test]
+    fn param_formats_by_name() {
+        assert_eq!(param_format("image_id"), ParamFormatName::Uuid);
+        assert_eq!(param_format("project_id"), ParamFormatName::Hex32);
+        assert_eq!(param_format("member_id"), ParamFormatName::Hex32);
+        assert_eq!(param_format("tag"), ParamFormatName::Any);
+    }
+}
