@@ -1,7 +1,7 @@
 //! The permission matrix: every documented IMS API with the IAM actions it requires.
 //!
 //! The table is generated at build time from `src/matrix/ims-permissions.toml` (see `build.rs`); nothing
-//! is parsed at run time. [`operations`] lists it; the router ([`crate::route`]) finds a row from a raw
+//! is parsed at run time. [`operations`] lists it; the router ([`crate::route()`]) finds a row from a raw
 //! request.
 
 #[cfg(feature = "import")]

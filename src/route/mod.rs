@@ -76,7 +76,7 @@ pub const MAX_TARGET_LEN: usize = 8 * 1024;
 /// Routes one raw request with the default, strict [`Router`] (parameter formats checked).
 ///
 /// `target` is the request-target as received: the path, optionally followed by `?` and a query.
-/// See the [module documentation](crate::route) for the rules.
+/// See the [module documentation](mod@crate::route) for the rules.
 ///
 /// ```
 /// let m = ims_iam::route("GET", "/v2/0123456789abcdef0123456789abcdef/images/tags").unwrap();
@@ -134,7 +134,7 @@ impl Router {
     }
 
     /// Routes one raw request: the method, then the whole target, then the templates of the
-    /// method in priority order (see the [module documentation](crate::route)).
+    /// method in priority order (see the [module documentation](mod@crate::route)).
     ///
     /// ```
     /// let m = ims_iam::Router::default()
