@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use model::{MatrixFile, SITUATIONS};
+use model::{MatrixFile, SITUATIONS, check_action};
 use template::{ParamFormatName, TemplateSegment};
 
 const DATA: &str = "src/matrix/ims-permissions.toml";
@@ -244,19 +244,4 @@ fn generate(file: &MatrixFile) -> Result<String, String> {
         overlaps
     );
     Ok(out)
-}
-
-fn check_action(action: &str) -> Result<(), String> {
-    let parts: Vec<&str> = action.split(':').collect();
-    let ok = parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'_')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("bad action `{action}`"))
-    }
 }

@@ -116,3 +116,22 @@ fn normalize_note(note: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Checks a documented action (required or dependent): `service:resourceType:operation`, each part
+/// non-empty ASCII letters, digits, `_` or `*`.
+pub fn check_action(action: &str) -> Result<(), String> {
+    let parts: Vec<&str> = action.split(':').collect();
+    let ok = parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'_')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an action `service:resourceType:operation`, found `{action}`"
+        ))
+    }
+}

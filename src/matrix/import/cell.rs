@@ -2,7 +2,7 @@
 //! lists and notes), and how such a table becomes rows of the data file.
 
 use super::ImportError;
-use crate::matrix::model::{ActionEntry, DependencyGroup, Row, SITUATIONS, situation_for_note};
+use crate::matrix::model::{ActionEntry, DependencyGroup, Row, SITUATIONS, check_action, situation_for_note};
 
 /// A block of a cell's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -484,24 +484,6 @@ impl RowReader<'_> {
     fn plain_action(&self, column: Column, text: &str, line: usize) -> Result<String, ImportError> {
         check_action(text).map_err(|m| self.err(column, line, m))?;
         Ok(text.to_owned())
-    }
-}
-
-/// An action is `service:resourceType:operation`, each part ASCII letters, digits, `_` or `*`.
-fn check_action(action: &str) -> Result<(), String> {
-    let parts: Vec<&str> = action.split(':').collect();
-    let ok = parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'_')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected an action `service:type:operation`, found `{action}`"
-        ))
     }
 }
 
