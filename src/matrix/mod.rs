@@ -4,9 +4,11 @@
 //! is parsed at run time. [`operations`] lists it; the router ([`crate::route()`]) finds a row from a raw
 //! request.
 
+#[cfg(test)]
+mod generate;
 #[cfg(feature = "import")]
 pub mod import;
-#[cfg(feature = "import")]
+#[cfg(any(test, feature = "import"))]
 #[allow(missing_docs, reason = "documented in the file itself")]
 pub mod model;
 #[cfg(test)]
