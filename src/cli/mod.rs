@@ -4,6 +4,7 @@
 mod authorize;
 mod import;
 mod json;
+mod lint;
 mod match_cmd;
 mod routes;
 mod test_cmd;
@@ -33,6 +34,8 @@ enum Command {
     Authorize(authorize::Args),
     /// Run declarative decision-test files.
     Test(test_cmd::Args),
+    /// Check policy files for mistakes before they reach the cloud.
+    Lint(lint::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,5 +75,6 @@ pub(crate) fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Lint(args) => lint::run(&args),
     }
 }

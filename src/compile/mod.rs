@@ -35,8 +35,16 @@ impl ActionSet {
     fn insert(&mut self, id: ActionId) {
         self.0 |= 1 << id.0;
     }
-    fn union(&mut self, other: ActionSet) {
+    pub(crate) fn union(&mut self, other: ActionSet) {
         self.0 |= other.0;
+    }
+    /// Whether no action is in the set.
+    pub(crate) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// Whether every action of `self` is in `other`.
+    pub(crate) fn is_subset(self, other: ActionSet) -> bool {
+        self.0 & !other.0 == 0
     }
     pub(crate) fn iter(self) -> impl Iterator<Item = ActionId> {
         (0..known_actions().len())
@@ -293,6 +301,23 @@ pub(crate) fn resource_covers_all(resource: &str) -> bool {
     }
 }
 
+/// The actions of the universe ([`known_actions`]) that a list of action patterns covers; with `negated`
+/// (`NotAction`), the actions that none of them match. Patterns are matched without regard to ASCII case.
+pub(crate) fn covered_actions<'p>(patterns: impl IntoIterator<Item = &'p str>, negated: bool) -> ActionSet {
+    let compiled: Vec<Pattern> = patterns
+        .into_iter()
+        .map(|p| Pattern::new(p, Case::AsciiInsensitive))
+        .collect();
+    let mut actions = ActionSet::default();
+    for (i, known) in known_actions().iter().enumerate() {
+        let id = ActionId(u8::try_from(i).unwrap_or(u8::MAX));
+        if compiled.iter().any(|p| p.matches(known)) != negated {
+            actions.insert(id);
+        }
+    }
+    actions
+}
+
 fn compile_statement(
     name: &str,
     policy: usize,
@@ -303,7 +328,6 @@ fn compile_statement(
         ActionSpec::Action(p) => (p, false),
         ActionSpec::NotAction(p) => (p, true),
     };
-    let mut compiled = Vec::with_capacity(patterns.len());
     for p in patterns {
         check_action_pattern(&p.value).map_err(|reason| CompileError::InvalidAction {
             policy: name.to_owned(),
@@ -312,15 +336,8 @@ fn compile_statement(
             location: p.location,
             reason,
         })?;
-        compiled.push(Pattern::new(&p.value, Case::AsciiInsensitive));
     }
-    let mut actions = ActionSet::default();
-    for (i, known) in known_actions().iter().enumerate() {
-        let id = ActionId(u8::try_from(i).unwrap_or(u8::MAX));
-        if compiled.iter().any(|p| p.matches(known)) != negated {
-            actions.insert(id);
-        }
-    }
+    let actions = covered_actions(patterns.iter().map(|p| p.value.as_str()), negated);
     let narrow_resource = statement
         .resource
         .as_ref()

@@ -1,12 +1,14 @@
 //! Policy documents: the serde model of what users write, parsed strictly with line and column.
 
 mod error;
+mod extent;
 mod json;
 mod limits;
 mod model;
 mod parse;
 
 pub use error::ParseError;
+pub(crate) use extent::document_extent;
 pub use limits::Limits;
 pub use model::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,

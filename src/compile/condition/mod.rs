@@ -7,6 +7,7 @@
 //! (`README.md`, section "Conditions").
 
 mod error;
+mod keys;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ use crate::policy::{ConditionEntry, ConditionValue, Location, Spanned};
 use super::wildcard::{Case, Pattern};
 pub use error::ConditionError;
 use error::ErrorKind;
+pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
 
 /// What a condition says about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,17 +202,7 @@ impl CompiledCondition {
     pub(crate) fn compile(entry: &ConditionEntry) -> Result<CompiledCondition, ConditionError> {
         let operator = &entry.operator;
         let written = operator.value.as_str();
-        let (quantifier, rest) = if let Some(rest) = written.strip_prefix("ForAnyValue:") {
-            (Quantifier::ForAnyValue, rest)
-        } else if let Some(rest) = written.strip_prefix("ForAllValues:") {
-            (Quantifier::ForAllValues, rest)
-        } else {
-            (Quantifier::Single, written)
-        };
-        let (base, if_exists) = match rest.strip_suffix("IfExists") {
-            Some(base) => (base, true),
-            None => (rest, false),
-        };
+        let (quantifier, rest, base, if_exists) = split_operator(written);
         let Some(&(base, family, negated)) = OPERATORS.iter().find(|(name, _, _)| *name == base) else {
             return Err(unknown_operator(operator, base));
         };
@@ -409,6 +401,45 @@ impl CompiledCondition {
             (Quantifier::ForAllValues, None) => Outcome::Holds,
         }
     }
+}
+
+/// Splits an operator as written into its set prefix, the rest after the prefix, the base name, and
+/// whether it ends with `IfExists`.
+fn split_operator(written: &str) -> (Quantifier, &str, &str, bool) {
+    let (quantifier, rest) = if let Some(rest) = written.strip_prefix("ForAnyValue:") {
+        (Quantifier::ForAnyValue, rest)
+    } else if let Some(rest) = written.strip_prefix("ForAllValues:") {
+        (Quantifier::ForAllValues, rest)
+    } else {
+        (Quantifier::Single, written)
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) => (base, true),
+        None => (rest, false),
+    };
+    (quantifier, rest, base, if_exists)
+}
+
+/// Every accepted operator name, without prefix or `IfExists`.
+pub(crate) fn operator_names() -> impl Iterator<Item = &'static str> {
+    OPERATORS.iter().map(|&(name, _, _)| name)
+}
+
+/// The type of value an operator compares (prefixes and `IfExists` allowed): `Some(None)` for `Null`
+/// and `IsNullOrEmpty`, which test presence and suit keys of any type; `None` for an unknown operator.
+pub(crate) fn operator_value_type(written: &str) -> Option<Option<ValueType>> {
+    let (_, _, base, _) = split_operator(written);
+    let &(_, family, _) = OPERATORS.iter().find(|(name, _, _)| *name == base)?;
+    Some(match family {
+        Family::Equals | Family::EqualsIgnoreCase | Family::Like | Family::StartWith | Family::EndWith => {
+            Some(ValueType::String)
+        }
+        Family::Number(_) => Some(ValueType::Number),
+        Family::Date(_) => Some(ValueType::Date),
+        Family::Bool => Some(ValueType::Bool),
+        Family::Ip => Some(ValueType::Ip),
+        Family::Null | Family::IsNullOrEmpty => None,
+    })
 }
 
 fn holds_if(holds: bool) -> Outcome {

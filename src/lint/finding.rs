@@ -1,0 +1,155 @@
+//! What the linter reports: a [`Finding`] of a [`Rule`] at an exact place, with a [`Severity`].
+
+use std::fmt;
+
+use super::rule::Rule;
+
+/// How serious a finding is (the categories of IAM Access Analyzer's policy validation).
+///
+/// ```
+/// use ims_iam::lint::Severity;
+///
+/// assert_eq!(Severity::SecurityWarning.as_str(), "security_warning");
+/// // For `--fail-on`, a security warning counts as a warning.
+/// assert!(Severity::SecurityWarning.is_at_least(Severity::Warning));
+/// assert!(!Severity::Suggestion.is_at_least(Severity::Warning));
+/// assert_eq!(Severity::parse("warning"), Some(Severity::Warning));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// The policy is invalid, or the cloud refuses it, or part of it can never work.
+    Error,
+    /// The policy grants more than it probably means to.
+    SecurityWarning,
+    /// The policy works, but not as its author probably means.
+    Warning,
+    /// The policy can be made clearer or more complete.
+    Suggestion,
+}
+
+impl Severity {
+    /// Every severity, most serious first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::SecurityWarning,
+        Severity::Warning,
+        Severity::Suggestion,
+    ];
+
+    /// The stable name used in JSON output: `error`, `security_warning`, `warning`, `suggestion`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::SecurityWarning => "security_warning",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+
+    /// The severity with this name (see [`Severity::as_str`]).
+    pub fn parse(name: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether a finding of this severity reaches the level `threshold`. Security warnings and
+    /// warnings are one level: each reaches the other.
+    pub fn is_at_least(self, threshold: Severity) -> bool {
+        self.rank() >= threshold.rank()
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Severity::Error => 3,
+            Severity::SecurityWarning | Severity::Warning => 2,
+            Severity::Suggestion => 1,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding: a rule that a policy file breaks, where (1-based line and character column of the
+/// offending JSON value in the file), and what to do about it.
+///
+/// ```
+/// use ims_iam::lint::{Options, Severity, lint_str};
+///
+/// let text = "{\"Version\": \"1.1\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": [\"ims:image:get\"]}\n]}";
+/// let findings = lint_str("p.json", text, &Options::default());
+/// let f = &findings[0];
+/// assert_eq!((f.file(), f.line(), f.column()), ("p.json", 2, 34));
+/// assert_eq!(f.code(), "IMS021");
+/// assert_eq!(f.severity(), Severity::Error);
+/// assert_eq!(f.statement(), Some(0));
+/// assert!(f.message().contains("did you mean `ims:images:get`?"));
+/// assert_eq!(f.source_line(), "  {\"Effect\": \"Allow\", \"Action\": [\"ims:image:get\"]}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub(super) file: String,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) rule: &'static Rule,
+    pub(super) message: String,
+    pub(super) statement: Option<usize>,
+    pub(super) sid: Option<String>,
+    pub(super) source_line: String,
+}
+
+impl Finding {
+    /// The file's name as given to the linter.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// The 1-based line of the offending value.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// The 1-based column (in characters) of the offending value's first character.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+    /// The rule broken.
+    pub fn rule(&self) -> &'static Rule {
+        self.rule
+    }
+    /// The rule's stable code, e.g. `IMS021`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code()
+    }
+    /// The rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+    /// What is wrong and how to fix it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The index of the statement the finding is about, if it is about one.
+    pub fn statement(&self) -> Option<usize> {
+        self.statement
+    }
+    /// That statement's `Sid`, if it has one.
+    pub fn sid(&self) -> Option<&str> {
+        self.sid.as_deref()
+    }
+    /// The text of the line the finding points at (without its line break).
+    pub fn source_line(&self) -> &str {
+        &self.source_line
+    }
+
+    /// The order of a report: file, line, column, code, then message.
+    pub(super) fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.rule.code(),
+            &self.message,
+        )
+    }
+}

@@ -1,0 +1,110 @@
+//! IMS051: granted IMS APIs whose documented dependent actions the policy does not grant.
+
+use crate::compile::covered_actions;
+use crate::compile::wildcard::{Case, Pattern};
+use crate::lint::context::{Ctx, Info, Sink, pattern_covers, service};
+use crate::lint::finding::Severity;
+use crate::lint::rule::Rule;
+use crate::matrix::{Operation, RequiredAction, operations};
+use crate::policy::ActionSpec;
+
+pub(crate) const RULE: Rule = Rule {
+    code: "IMS051",
+    name: "missing-dependency",
+    severity: Severity::Suggestion,
+    summary: "IMS APIs the policy grants whose dependent actions (`obs:bucket:*`, `kms:*:*`, ...) it does not grant",
+    description: "The IMS permission pages list dependent actions for some APIs: creating an image from an OBS \
+                  file needs OBS access, an encrypted image KMS access. They do not change IMS's decision, \
+                  but the operation or the console fails without them. APIs with the same missing \
+                  dependencies are reported together. Grant them here or in another policy attached to the \
+                  same users.",
+    example: r#"{"Effect": "Allow", "Action": ["ims:images:upload"]}"#,
+};
+
+/// Whether some Allow statement of the file grants the (possibly wildcard) action `dependency`.
+fn grants(cx: &Ctx<'_>, dependency: &str) -> bool {
+    if service(dependency).eq_ignore_ascii_case("ims") {
+        let needed = covered_actions([dependency], false);
+        return !needed.is_empty() && needed.is_subset(cx.allowed());
+    }
+    cx.statements
+        .iter()
+        .filter(|s| s.is_allow())
+        .any(|s: &Info<'_>| match &s.statement.actions {
+            ActionSpec::Action(patterns) => patterns.iter().any(|p| pattern_covers(&p.value, dependency)),
+            ActionSpec::NotAction(patterns) => !patterns
+                .iter()
+                .any(|p| Pattern::new(&p.value, Case::AsciiInsensitive).matches(dependency)),
+        })
+}
+
+pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let granted = cx.allowed();
+    let always_denied = cx.union(|s| s.is_deny() && s.unconditional());
+    // Missing dependencies -> the APIs lacking exactly them, in documentation order.
+    let mut groups: Vec<(Vec<&'static str>, Vec<&'static Operation>)> = Vec::new();
+    for op in operations() {
+        let required: Vec<&RequiredAction> =
+            op.actions().iter().filter(|a| a.situation().is_none()).collect();
+        if required.is_empty()
+            || !required.iter().all(|a| granted.contains(a.id()))
+            || required.iter().any(|a| always_denied.contains(a.id()))
+        {
+            continue;
+        }
+        let mut missing: Vec<&'static str> = Vec::new();
+        for group in op.dependencies() {
+            if group
+                .of()
+                .is_some_and(|of| !required.iter().any(|a| a.action() == of))
+            {
+                continue;
+            }
+            for &dependency in group.actions() {
+                if !missing.contains(&dependency) && !grants(cx, dependency) {
+                    missing.push(dependency);
+                }
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|(m, _)| *m == missing) {
+            Some((_, ops)) => ops.push(op),
+            None => groups.push((missing, vec![op])),
+        }
+    }
+    for (missing, ops) in groups {
+        let Some(first) = ops
+            .first()
+            .and_then(|op| op.actions().iter().find(|a| a.situation().is_none()))
+        else {
+            continue;
+        };
+        let Some(s) = cx
+            .statements
+            .iter()
+            .find(|s| s.is_allow() && s.actions.contains(first.id()))
+        else {
+            continue;
+        };
+        let apis: Vec<String> = ops.iter().map(|op| format!("`{op}`")).collect();
+        let missing: Vec<String> = missing.iter().map(|d| format!("`{d}`")).collect();
+        let (subject, verb) = if apis.len() == 1 {
+            ("the API", "depends")
+        } else {
+            ("the APIs", "depend")
+        };
+        sink.push(
+            &RULE,
+            s.pattern_for(first.action()),
+            Some(s.index),
+            format!(
+                "{} {verb} on {}, which this policy does not grant; grant them here or in another policy of \
+                 the same users, or {subject} may fail or be unusable from the console",
+                apis.join(", "),
+                missing.join(", ")
+            ),
+        );
+    }
+}
