@@ -9,11 +9,6 @@ pub mod policy;
 pub mod route;
 pub mod testing;
 
-/// The examples of `docs/lint.md` (the linter's chapter of the README) are tested too.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/lint.md")]
-struct LintDocs;
-
 pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};
 pub use eval::{
     ActionVerdict, Context, Decision, Explanation, NoTrace, Reason, RequestError, TraceEvent, TraceSink,
