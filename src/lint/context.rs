@@ -2,6 +2,7 @@
 
 use crate::compile::wildcard::{Case, Pattern};
 use crate::compile::{ActionSet, covered_actions, resource_covers_all};
+use crate::matrix::ActionId;
 use crate::policy::{ActionSpec, Effect, Location, PolicyDocument, Statement};
 
 use super::Options;
@@ -103,6 +104,13 @@ impl<'a> Ctx<'a> {
     /// The IMS actions that some Deny statement covers.
     pub(super) fn denied(&self) -> ActionSet {
         self.union(|s| s.is_deny())
+    }
+
+    /// The first Allow statement that covers the action: where a finding about granting it points.
+    pub(super) fn first_allow_of(&self, action: ActionId) -> Option<&Info<'a>> {
+        self.statements
+            .iter()
+            .find(|s| s.is_allow() && s.actions.contains(action))
     }
 
     pub(super) fn union(&self, keep: impl Fn(&Info<'_>) -> bool) -> ActionSet {

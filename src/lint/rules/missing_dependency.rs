@@ -81,11 +81,7 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
-        let Some(s) = cx
-            .statements
-            .iter()
-            .find(|s| s.is_allow() && s.actions.contains(first.id()))
-        else {
+        let Some(s) = cx.first_allow_of(first.id()) else {
             continue;
         };
         let apis: Vec<String> = ops.iter().map(|op| format!("`{op}`")).collect();

@@ -43,11 +43,7 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if have.iter().all(|a| reads(a.action())) && !missing.iter().all(|a| reads(a.action())) {
             continue;
         }
-        let Some(s) = cx
-            .statements
-            .iter()
-            .find(|s| s.is_allow() && s.actions.contains(first.id()))
-        else {
+        let Some(s) = cx.first_allow_of(first.id()) else {
             continue;
         };
         let list = |actions: &[&RequiredAction]| {
