@@ -6,6 +6,8 @@ mod import;
 mod json;
 mod match_cmd;
 mod routes;
+#[cfg(feature = "serve")]
+mod serve;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -33,6 +35,9 @@ enum Command {
     Authorize(authorize::Args),
     /// Run declarative decision-test files.
     Test(test_cmd::Args),
+    /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,5 +77,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     }
 }
