@@ -3,10 +3,15 @@
 
 pub mod compile;
 pub mod eval;
+#[cfg(feature = "gateway")]
+pub mod gateway;
 pub mod lint;
 pub mod matrix;
 pub mod policy;
+pub mod principals;
 pub mod route;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod testing;
 
 pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};
@@ -18,4 +23,5 @@ pub use matrix::{
     known_actions, operations, overlaps,
 };
 pub use policy::{Limits, ParseError};
+pub use principals::{Principals, PrincipalsError};
 pub use route::{Params, RouteError, RouteMatch, Router, route};

@@ -7,6 +7,8 @@ mod json;
 mod lint;
 mod match_cmd;
 mod routes;
+#[cfg(feature = "serve")]
+mod serve;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -36,6 +38,9 @@ enum Command {
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,5 +81,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Lint(args) => lint::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     }
 }

@@ -1,0 +1,372 @@
+//! `ims-iam serve` and `ims_iam::serve`: the forward-auth contract of each gateway mode over real HTTP
+//! on 127.0.0.1, header bounds, `/healthz`, reload on SIGHUP and on file change, graceful shutdown.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ims_iam::gateway::{Authorizer, PolicyStore};
+use ims_iam::serve::{ForwardAuth, ServeConfig};
+
+const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
+
+/// One raw HTTP/1.1 exchange (`Connection: close`): status, lower-cased response headers, body.
+fn send(addr: SocketAddr, request_line: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    let mut request = format!("{request_line} HTTP/1.1\r\nHost: auth\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+/// Runs `ims_iam::serve::run` on a thread with its own runtime; stops it when the sender is dropped.
+fn serve_in_process(mode: ForwardAuth) -> (SocketAddr, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    let principals = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/principals.json");
+    let store = Arc::new(PolicyStore::open(principals).unwrap());
+    let authorizer = Arc::new(Authorizer::new(store));
+    let (addr_tx, addr_rx) = mpsc::channel();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            let config = ServeConfig {
+                mode,
+                max_header_bytes: 8192,
+                ..ServeConfig::default()
+            };
+            let shutdown = async move {
+                let _ =
+                    tokio::task::spawn_blocking(move || stopped.recv_timeout(Duration::from_secs(60))).await;
+            };
+            ims_iam::serve::run(listener, authorizer, config, shutdown)
+                .await
+                .unwrap();
+        });
+    });
+    (
+        addr_rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        stop,
+        thread,
+    )
+}
+
+#[test]
+fn nginx_mode() {
+    let (addr, stop, thread) = serve_in_process(ForwardAuth::Nginx);
+    let tag = format!("/v2/images/{UUID}/tags/env");
+    let check = |method: &str, uri: &str, user: &str| {
+        send(
+            addr,
+            "GET /auth",
+            &[
+                ("X-Original-Method", method),
+                ("X-Original-URI", uri),
+                ("X-User-Name", user),
+            ],
+        )
+    };
+    let (status, head, body) = check("PUT", &tag, "alice");
+    assert_eq!(status, 200, "{body}");
+    assert!(head.contains("x-ims-iam-decision: allow"), "{head}");
+    assert!(head.contains("x-ims-iam-revision: 1"), "{head}");
+    let (status, head, body) = check("PUT", &tag, "bob");
+    assert_eq!(status, 403);
+    assert!(head.contains("x-ims-iam-error-code: imsiam.4031"), "{head}");
+    assert!(body.contains(r#""error_code":"IMSIAM.4031""#), "{body}");
+    assert_eq!(check("DELETE", &format!("/v2/images/{UUID}"), "alice").0, 403);
+    assert_eq!(check("GET", "/v2/images/%2E%2E", "alice").0, 400);
+    assert_eq!(check("get", "/v2/cloudimages", "bob").0, 400);
+
+    // The nginx mode reads only the nginx headers: Traefik's are a client's, not the gateway's.
+    let traefik = [
+        ("X-Forwarded-Method", "GET"),
+        ("X-Forwarded-Uri", "/v2/cloudimages"),
+        ("X-User-Name", "bob"),
+    ];
+    let (status, _, body) = send(addr, "GET /auth", &traefik);
+    assert_eq!(status, 400);
+    assert!(body.contains("IMSIAM.4003"), "{body}");
+    // Two X-Original-URI headers (one appended by a client) are refused.
+    let twice = [
+        ("X-Original-Method", "GET"),
+        ("X-Original-URI", "/v2/cloudimages"),
+        ("X-Original-URI", "/v2/images"),
+        ("X-User-Name", "bob"),
+    ];
+    assert_eq!(send(addr, "GET /auth", &twice).0, 400);
+
+    // Bounded headers: beyond the limit hyper answers 431 without calling us.
+    let big = "x".repeat(10_000);
+    let (status, _, _) = send(
+        addr,
+        "GET /auth",
+        &[("X-Original-Method", "GET"), ("Cookie", &big)],
+    );
+    assert_eq!(status, 431);
+
+    let (status, head, body) = send(addr, "GET /healthz", &[]);
+    assert_eq!(status, 200);
+    assert!(head.contains("application/json"));
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["revision"], 1);
+
+    drop(stop);
+    thread.join().unwrap();
+}
+
+#[test]
+fn traefik_and_envoy_modes() {
+    let (addr, stop, thread) = serve_in_process(ForwardAuth::Traefik);
+    let list = [
+        ("X-Forwarded-Method", "GET"),
+        ("X-Forwarded-Uri", "/v2/cloudimages?limit=5"),
+        ("X-User-Name", "bob"),
+    ];
+    assert_eq!(send(addr, "GET /", &list).0, 200);
+    let delete = [
+        ("X-Forwarded-Method", "DELETE"),
+        ("X-Forwarded-Uri", "/v2/images/x"),
+        ("X-User-Name", "bob"),
+    ];
+    assert_eq!(send(addr, "GET /", &delete).0, 400);
+    drop(stop);
+    thread.join().unwrap();
+
+    let (addr, stop, thread) = serve_in_process(ForwardAuth::Envoy {
+        path_prefix: "/authz".into(),
+    });
+    assert_eq!(
+        send(addr, "GET /authz/v2/cloudimages", &[("X-User-Name", "bob")]).0,
+        200
+    );
+    let tag = format!("PUT /authz/v2/images/{UUID}/tags/env");
+    assert_eq!(send(addr, &tag, &[("X-User-Name", "bob")]).0, 403);
+    assert_eq!(send(addr, &tag, &[("X-User-Name", "alice")]).0, 200);
+    assert_eq!(
+        send(addr, "GET /v2/cloudimages", &[("X-User-Name", "bob")]).0,
+        400,
+        "outside the prefix"
+    );
+    assert_eq!(
+        send(addr, "GET /authzv2/cloudimages", &[("X-User-Name", "bob")]).0,
+        400
+    );
+    assert_eq!(send(addr, "GET /healthz", &[]).0, 200);
+    drop(stop);
+    thread.join().unwrap();
+}
+
+/// A running `ims-iam serve`, killed if the test fails before stopping it.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(principals: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ims-iam"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--shutdown-timeout",
+                "5",
+                "--principals",
+            ])
+            .arg(principals)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            lines,
+        };
+        let line = server.wait_for("listening on ");
+        let addr: String = line
+            .rsplit("listening on ")
+            .next()
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+            .collect();
+        server.addr = addr.parse().unwrap();
+        server
+    }
+
+    /// The first log line containing `needle` (within 10 s).
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no log line with {needle:?}: {e}"),
+            }
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn check(&self, method: &str, uri: &str, user: &str) -> u16 {
+        send(
+            self.addr,
+            "GET /auth",
+            &[
+                ("X-Original-Method", method),
+                ("X-Original-URI", uri),
+                ("X-User-Name", user),
+            ],
+        )
+        .0
+    }
+}
+
+fn temp_principals(name: &str) -> (PathBuf, impl Fn(&str)) {
+    let dir = std::env::temp_dir().join(format!("ims-iam-serve-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("principals.json");
+    let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let target = file.clone();
+    let write = move |policy: &str| {
+        let text = serde_json::json!({
+            "policies": {
+                "read-only": policies.join("ims-read-only.json"),
+                "tagger": policies.join("ims-tag-operator.json"),
+            },
+            "users": {"bob": {"attachments": [{"policy": policy}]}},
+        });
+        std::fs::write(&target, text.to_string()).unwrap();
+    };
+    write("read-only");
+    (file, write)
+}
+
+#[test]
+fn binary_reloads_on_sighup_and_stops_on_sigterm() {
+    let (file, write) = temp_principals("sighup");
+    let server = Server::start(&file, &["--watch", "0", "--log-format", "json"]);
+    let tag = format!("/v2/images/{UUID}/tags/env");
+    assert_eq!(server.check("PUT", &tag, "bob"), 403);
+    // The decision record is JSON on standard error.
+    let record = server.wait_for("\"ims_iam::decision\"");
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(record["reason"], "implicit_deny");
+
+    write("tagger");
+    assert_eq!(
+        server.check("PUT", &tag, "bob"),
+        403,
+        "no watching: nothing changes before SIGHUP"
+    );
+    server.signal("HUP");
+    server.wait_for("policy set reloaded");
+    assert_eq!(server.check("PUT", &tag, "bob"), 200);
+
+    // A broken file: the old set keeps serving; /healthz says why.
+    std::fs::write(
+        &file,
+        "{\"policies\": {}, \"users\": {\"bob\": {\"groups\": [\"nope\"]}}}",
+    )
+    .unwrap();
+    server.signal("HUP");
+    server.wait_for("reload failed");
+    assert_eq!(server.check("PUT", &tag, "bob"), 200);
+    let (_, _, body) = send(server.addr, "GET /healthz", &[]);
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["revision"], 2);
+    assert!(
+        health["last_reload_error"].as_str().unwrap().contains("nope"),
+        "{health}"
+    );
+
+    let mut server = server;
+    server.signal("TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no graceful shutdown within 10 s");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+    std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn binary_reloads_when_a_file_changes() {
+    let (file, write) = temp_principals("watch");
+    let server = Server::start(&file, &["--watch", "1", "--no-decision-log"]);
+    let tag = format!("/v2/images/{UUID}/tags/env");
+    assert_eq!(server.check("PUT", &tag, "bob"), 403);
+    write("tagger");
+    server.wait_for("policy set reloaded");
+    assert_eq!(server.check("PUT", &tag, "bob"), 200);
+    std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn binary_refuses_invalid_principals() {
+    let dir = std::env::temp_dir().join(format!("ims-iam-serve-invalid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("principals.json");
+    std::fs::write(&file, "{\"policies\": {\"p\": \"missing.json\"}}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ims-iam"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--principals"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
