@@ -119,8 +119,10 @@ pub(crate) struct Bucket {
     pub(crate) allow: ActionSet,
     /// Union of the actions of unconditional Deny statements.
     pub(crate) deny: ActionSet,
-    /// Per action id: the conditional statements covering it (narrow-resource Allows excluded).
-    pub(crate) conditional: Vec<Vec<usize>>,
+    /// Per action id: the conditional Deny statements covering it.
+    pub(crate) conditional_deny: Vec<Vec<usize>>,
+    /// Per action id: the conditional Allow statements covering it (narrow-resource Allows excluded).
+    pub(crate) conditional_allow: Vec<Vec<usize>>,
     /// Every statement attached here, in order (for explanations).
     pub(crate) statements: Vec<usize>,
 }
@@ -141,17 +143,31 @@ impl Bucket {
                 Effect::Deny => self.deny.union(s.actions),
             }
         } else {
-            if self.conditional.is_empty() {
-                self.conditional = vec![Vec::new(); known_actions().len()];
+            let index = match s.effect {
+                Effect::Allow => &mut self.conditional_allow,
+                Effect::Deny => &mut self.conditional_deny,
+            };
+            if index.is_empty() {
+                *index = vec![Vec::new(); known_actions().len()];
             }
             for a in s.actions.iter() {
-                self.conditional[a.index()].push(id);
+                index[a.index()].push(id);
             }
         }
     }
 
-    pub(crate) fn conditional_for(&self, action: ActionId) -> &[usize] {
-        self.conditional.get(action.index()).map_or(&[], Vec::as_slice)
+    /// The conditional Deny statements covering `action`.
+    pub(crate) fn conditional_denies(&self, action: ActionId) -> &[usize] {
+        self.conditional_deny
+            .get(action.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The conditional Allow statements covering `action` that may grant.
+    pub(crate) fn conditional_allows(&self, action: ActionId) -> &[usize] {
+        self.conditional_allow
+            .get(action.index())
+            .map_or(&[], Vec::as_slice)
     }
 }
 

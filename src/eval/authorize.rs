@@ -204,6 +204,10 @@ impl PolicySet {
         }
     }
 
+    /// Masks first (a few instructions each), conditions only when no mask decides: an unconditional
+    /// Deny in any applicable scope, then conditional Denies, then an unconditional Allow in a granting
+    /// scope, then conditional Allows. Explicit deny wins whatever the order, so the verdict is the
+    /// traced path's.
     fn verdict_fast(
         &self,
         scopes: &[Option<Applicable<'_>>; 3],
@@ -211,24 +215,27 @@ impl PolicySet {
         ctx: &Context<'_>,
         now: OffsetDateTime,
     ) -> ActionVerdict {
+        if scopes
+            .iter()
+            .flatten()
+            .any(|scope| scope.bucket.deny.contains(action))
+        {
+            return ActionVerdict::ExplicitDeny;
+        }
         for scope in scopes.iter().flatten() {
-            if scope.bucket.deny.contains(action) {
-                return ActionVerdict::ExplicitDeny;
-            }
-            for &s in scope.bucket.conditional_for(action) {
-                let st = &self.statements[s];
-                if st.effect == Effect::Deny && !matches!(conditions(st, ctx, now).0, Outcome::Fails) {
+            for &s in scope.bucket.conditional_denies(action) {
+                if !fails(&self.statements[s], ctx, now) {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
         }
-        for scope in scopes.iter().flatten().filter(|s| s.grants) {
-            if scope.bucket.allow.contains(action) {
-                return ActionVerdict::Allow;
-            }
-            for &s in scope.bucket.conditional_for(action) {
-                let st = &self.statements[s];
-                if st.effect == Effect::Allow && matches!(conditions(st, ctx, now).0, Outcome::Holds) {
+        let granting = || scopes.iter().flatten().filter(|s| s.grants);
+        if granting().any(|scope| scope.bucket.allow.contains(action)) {
+            return ActionVerdict::Allow;
+        }
+        for scope in granting() {
+            for &s in scope.bucket.conditional_allows(action) {
+                if holds(&self.statements[s], ctx, now) {
                     return ActionVerdict::Allow;
                 }
             }
@@ -332,6 +339,21 @@ impl PolicySet {
             }
         }
     }
+}
+
+/// Whether some condition of the statement fails (so a Deny does not apply). Stops at the first.
+fn fails(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime) -> bool {
+    st.conditions
+        .iter()
+        .any(|c| c.evaluate(ctx, now) == Outcome::Fails)
+}
+
+/// Whether every condition of the statement holds (so an Allow applies). Stops at the first that does
+/// not.
+fn holds(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime) -> bool {
+    st.conditions
+        .iter()
+        .all(|c| c.evaluate(ctx, now) == Outcome::Holds)
 }
 
 /// The conditions of a statement, ANDed: any failing condition makes the statement not apply; else an

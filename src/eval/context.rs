@@ -11,6 +11,9 @@ use crate::matrix::Situation;
 /// Key names are compared without regard to ASCII case. A key given more than once is multi-valued.
 /// The context borrows its strings, so a gateway can build one per request from its own buffers.
 ///
+/// The first [`Context::INLINE_VALUES`] values are kept inline, so building a context with a handful of
+/// values allocates nothing; further values spill to the heap.
+///
 /// ```
 /// use ims_iam::{Context, Situation};
 /// let ctx = Context::default()
@@ -22,46 +25,90 @@ use crate::matrix::Situation;
 /// assert_eq!(ctx.values("G:TAGKEYS").count(), 2);
 /// assert!(ctx.has_situation(Situation::EnterpriseProjectsEnabled));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Context<'a> {
-    entries: Vec<(&'a str, &'a str)>,
+    /// The first values, in the order given; `inline[..len]` are set.
+    inline: [(&'a str, &'a str); Context::INLINE_VALUES],
+    len: usize,
+    /// The values past the inline ones (empty, so not allocated, until then).
+    spilled: Vec<(&'a str, &'a str)>,
     project: Option<&'a str>,
     enterprise_project: Option<&'a str>,
     situations: u8,
     now: Option<OffsetDateTime>,
 }
 
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("values", &self.entries().collect::<Vec<_>>())
+            .field("project", &self.project)
+            .field("enterprise_project", &self.enterprise_project)
+            .field("situations", &self.situations)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
 impl<'a> Context<'a> {
+    /// How many key values a context holds without allocating (8); more are kept on the heap.
+    ///
+    /// ```
+    /// assert_eq!(ims_iam::Context::INLINE_VALUES, 8);
+    /// ```
+    pub const INLINE_VALUES: usize = 8;
+
     /// Adds a value for a condition key (repeat the key for a multi-valued key).
+    #[inline]
     pub fn with_value(mut self, key: &'a str, value: &'a str) -> Self {
         self.push_value(key, value);
         self
     }
 
     /// Adds a value for a condition key, in place.
+    #[inline]
     pub fn push_value(&mut self, key: &'a str, value: &'a str) {
-        self.entries.push((key, value));
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = (key, value);
+                self.len += 1;
+            }
+            None => self.spilled.push((key, value)),
+        }
+    }
+
+    /// Every `(key, value)` pair, in the order given.
+    fn entries(&self) -> impl Iterator<Item = &(&'a str, &'a str)> {
+        self.inline
+            .get(..self.len)
+            .unwrap_or_default()
+            .iter()
+            .chain(&self.spilled)
     }
 
     /// The IAM project the request targets, when its path has no `{project_id}`.
+    #[inline]
     pub fn with_project(mut self, project: &'a str) -> Self {
         self.project = Some(project);
         self
     }
 
     /// The enterprise project of the resource the request acts on.
+    #[inline]
     pub fn with_enterprise_project(mut self, enterprise_project: &'a str) -> Self {
         self.enterprise_project = Some(enterprise_project);
         self
     }
 
     /// Says that a documented situation holds, so the actions conditional on it are required.
+    #[inline]
     pub fn with_situation(mut self, situation: Situation) -> Self {
         self.situations |= situation.bit();
         self
     }
 
     /// Pins the evaluation time (`g:CurrentTime`); by default it is read from the clock when needed.
+    #[inline]
     pub fn with_current_time(mut self, now: OffsetDateTime) -> Self {
         self.now = Some(now);
         self
@@ -69,15 +116,14 @@ impl<'a> Context<'a> {
 
     /// The values of a key, in the order given; none when the key is absent.
     pub fn values<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'a str> + 's {
-        self.entries
-            .iter()
+        self.entries()
             .filter(move |(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| *v)
     }
 
     /// Whether the key has at least one value.
     pub fn contains(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+        self.entries().any(|(k, _)| k.eq_ignore_ascii_case(key))
     }
 
     /// The project given by the caller.

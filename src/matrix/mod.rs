@@ -277,13 +277,17 @@ impl ParamFormat {
         let b = value.as_bytes();
         match self {
             ParamFormat::Uuid => {
+                // 8-4-4-4-12 hex digits: check the dashes, then each group as a whole.
+                let hex = |range: std::ops::Range<usize>| b.get(range).is_some_and(all_hex);
                 b.len() == 36
-                    && b.iter().enumerate().all(|(i, c)| match i {
-                        8 | 13 | 18 | 23 => *c == b'-',
-                        _ => c.is_ascii_hexdigit(),
-                    })
+                    && [8, 13, 18, 23].iter().all(|&i| b.get(i) == Some(&b'-'))
+                    && hex(0..8)
+                    && hex(9..13)
+                    && hex(14..18)
+                    && hex(19..23)
+                    && hex(24..36)
             }
-            ParamFormat::Hex32 => b.len() == 32 && b.iter().all(u8::is_ascii_hexdigit),
+            ParamFormat::Hex32 => b.len() == 32 && all_hex(b),
             ParamFormat::Any => !b.is_empty(),
         }
     }
@@ -299,6 +303,20 @@ impl ParamFormat {
 }
 
 /// One segment of a compiled template.
+/// Whether every byte is an ASCII hexadecimal digit (a branch-free table test per byte).
+fn all_hex(bytes: &[u8]) -> bool {
+    static HEX: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = (b as u8).is_ascii_hexdigit();
+            b += 1;
+        }
+        table
+    };
+    bytes.iter().fold(true, |all, &b| all & HEX[usize::from(b)])
+}
+
 #[derive(Debug)]
 pub(crate) enum Segment {
     Literal(&'static str),

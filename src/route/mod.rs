@@ -54,10 +54,7 @@
 
 mod error;
 
-use std::borrow::Cow;
 use std::iter::FusedIterator;
-
-use percent_encoding::percent_decode_str;
 
 pub use error::RouteError;
 use error::excerpt;
@@ -148,12 +145,12 @@ impl Router {
                 method: excerpt(method),
             });
         };
-        let mut path = RawPath::parse(target)?;
+        let path = RawPath::parse(target)?;
         let not_found = || RouteError::NotFound {
             method,
             path: excerpt(path_of(target)),
         };
-        let Some(segments) = path.segments.get_mut(..path.count) else {
+        let Some(segments) = path.segments.get(..path.count) else {
             // More segments than any template has.
             return Err(not_found());
         };
@@ -162,8 +159,8 @@ impl Router {
             if template.len() != segments.len() {
                 continue;
             }
-            let literals_match = template.iter().zip(segments.iter()).all(|(t, s)| match t {
-                Segment::Literal(literal) => *literal == s.raw,
+            let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
+                Segment::Literal(literal) => literal.as_bytes() == s.raw.as_bytes(),
                 Segment::Param(..) => true,
             });
             if literals_match {
@@ -173,56 +170,94 @@ impl Router {
         Err(not_found())
     }
 
-    /// Takes the parameter values of a matched path, checking their formats.
+    /// Takes the parameter values of a matched path, decoding them and checking their formats.
     fn bind<'a>(
         &self,
         operation: &'static Operation,
-        segments: &mut [RawSegment<'a>],
+        segments: &[RawSegment<'a>],
     ) -> Result<RouteMatch<'a>, RouteError> {
-        let mut params = [const { ("", Cow::Borrowed("")) }; MAX_PARAMS];
-        let mut len = 0;
-        for (number, (t, s)) in operation.segments().iter().zip(segments.iter_mut()).enumerate() {
+        let mut m = RouteMatch {
+            operation,
+            params: [const { ("", Value::Borrowed("")) }; MAX_PARAMS],
+            len: 0,
+            decoded: [0; DECODED_INLINE],
+            decoded_len: 0,
+        };
+        for (number, (t, s)) in operation.segments().iter().zip(segments).enumerate() {
             let Segment::Param(name, format) = *t else {
                 continue;
             };
-            if self.check_formats && !format.accepts(&s.decoded) {
+            let value = if s.escaped {
+                m.decode(s.raw)
+            } else {
+                Value::Borrowed(s.raw)
+            };
+            let text = m.text(&value);
+            if self.check_formats && !format.accepts(text) {
                 return Err(RouteError::InvalidParam {
                     param: name,
                     operation: operation.to_string(),
                     expected: format.describe(),
-                    value: excerpt(&s.decoded),
+                    value: excerpt(text),
                     segment: number + 1,
                     offset: s.offset,
                 });
             }
             // Every template has at most MAX_PARAMS parameters, so a slot is always free.
-            if let Some(slot) = params.get_mut(len) {
-                *slot = (name, std::mem::take(&mut s.decoded));
-                len += 1;
+            if let Some(slot) = m.params.get_mut(m.len) {
+                *slot = (name, value);
+                m.len += 1;
             }
         }
-        Ok(RouteMatch {
-            operation,
-            params,
-            len,
-        })
+        Ok(m)
     }
 }
 
 /// The path of a target: up to the first `?`.
 fn path_of(target: &str) -> &str {
-    target.split_once('?').map_or(target, |(path, _)| path)
+    match target.as_bytes().iter().position(|&b| b == b'?') {
+        Some(end) => target.get(..end).unwrap_or(target),
+        None => target,
+    }
 }
 
+/// Byte classes of a raw target: ordinary, refused anywhere (rule 2: controls, space, `#`, `\\`, DEL
+/// and non-ASCII), and the three bytes that shape the path.
+const PLAIN: u8 = 0;
+const REFUSED: u8 = 1;
+const SLASH: u8 = 2;
+const PERCENT: u8 = 3;
+const QUERY: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b <= 0x20 || b == b'#' as usize || b == b'\\' as usize || b >= 0x7f {
+            REFUSED
+        } else if b == b'/' as usize {
+            SLASH
+        } else if b == b'%' as usize {
+            PERCENT
+        } else if b == b'?' as usize {
+            QUERY
+        } else {
+            PLAIN
+        };
+        b += 1;
+    }
+    table
+};
+
 /// One checked segment of a raw path.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct RawSegment<'a> {
     /// The bytes as received.
     raw: &'a str,
     /// Where they start in the target.
     offset: usize,
-    /// The percent-decoded value (borrowed when the segment has no `%`).
-    decoded: Cow<'a, str>,
+    /// Whether the segment contains a `%` (its value must be decoded).
+    escaped: bool,
 }
 
 /// A checked path: its first [`MAX_SEGMENTS`] segments, and how many there are.
@@ -249,47 +284,118 @@ impl<'a> RawPath<'a> {
                 start: excerpt(target),
             });
         }
-        for (offset, &byte) in target.as_bytes().iter().enumerate() {
-            if byte == b'#' {
-                return Err(RouteError::Fragment { offset });
-            }
-            if byte <= b' ' || byte == b'\\' || byte >= 0x7f {
-                return Err(RouteError::InvalidCharacter { offset, byte });
-            }
-        }
         let mut path = RawPath {
-            segments: [const {
-                RawSegment {
-                    raw: "",
-                    offset: 0,
-                    decoded: Cow::Borrowed(""),
-                }
+            segments: [RawSegment {
+                raw: "",
+                offset: 0,
+                escaped: false,
             }; MAX_SEGMENTS],
             count: 0,
         };
-        let raw_path = path_of(target);
-        if raw_path == "/" {
-            return Ok(path);
-        }
-        let mut offset = 1;
-        for (index, raw) in raw_path[1..].split('/').enumerate() {
-            let segment = check_segment(raw, index + 1, offset)?;
-            if let Some(slot) = path.segments.get_mut(index) {
-                *slot = segment;
+        // One pass over the bytes: refused bytes anywhere (rule 2) win over segment errors (rule 4),
+        // which are reported for the first failing segment; segments end at `/`, `?` or the end.
+        let bytes = target.as_bytes();
+        let mut segment_error = None;
+        let mut start = 1;
+        let mut escaped = false;
+        let mut close = |path: &mut RawPath<'a>, start: usize, end: usize, escaped: bool| {
+            if segment_error.is_some() {
+                return;
             }
-            path.count = index + 1;
-            offset += raw.len() + 1;
+            let raw = target.get(start..end).unwrap_or_default();
+            match check_raw_segment(raw, escaped, path.count + 1, start) {
+                Ok(segment) => {
+                    if let Some(slot) = path.segments.get_mut(path.count) {
+                        *slot = segment;
+                    }
+                    path.count += 1;
+                }
+                Err(e) => segment_error = Some(e),
+            }
+        };
+        let refused = |offset: usize| {
+            let byte = bytes.get(offset).copied().unwrap_or_default();
+            if byte == b'#' {
+                RouteError::Fragment { offset }
+            } else {
+                RouteError::InvalidCharacter { offset, byte }
+            }
+        };
+        let mut i = 1;
+        loop {
+            // Skip ordinary bytes in a tight loop; stop at the next byte that means something.
+            let next = bytes
+                .get(i..)
+                .and_then(|rest| rest.iter().position(|&b| CLASS[usize::from(b)] != PLAIN));
+            let Some(j) = next.map(|n| n + i) else {
+                if bytes.len() > 1 {
+                    close(&mut path, start, bytes.len(), escaped);
+                }
+                break;
+            };
+            match CLASS[usize::from(bytes[j])] {
+                SLASH => {
+                    close(&mut path, start, j, escaped);
+                    start = j + 1;
+                    escaped = false;
+                }
+                PERCENT => escaped = true,
+                QUERY => {
+                    // `/?...` is the root path: no segment.
+                    if j > 1 {
+                        close(&mut path, start, j, escaped);
+                    }
+                    let query = bytes.get(j + 1..).unwrap_or_default();
+                    if let Some(k) = query.iter().position(|&b| CLASS[usize::from(b)] == REFUSED) {
+                        return Err(refused(j + 1 + k));
+                    }
+                    break;
+                }
+                _ => return Err(refused(j)),
+            }
+            i = j + 1;
+        }
+        if let Some(e) = segment_error {
+            return Err(e);
         }
         Ok(path)
     }
 }
 
-/// Checks one raw segment (number `segment`, starting at byte `offset`) and decodes it.
+/// Checks one raw segment (number `segment`, starting at byte `offset`).
+#[cfg(test)]
 fn check_segment(raw: &str, segment: usize, offset: usize) -> Result<RawSegment<'_>, RouteError> {
+    check_raw_segment(raw, raw.contains('%'), segment, offset)
+}
+
+#[cfg(test)]
+impl RawSegment<'_> {
+    /// The decoded value (borrowed when the segment has no `%`).
+    fn decoded(&self) -> std::borrow::Cow<'_, str> {
+        if self.escaped {
+            let mut out = vec![0; self.raw.len()];
+            let len = decode_into(self.raw.as_bytes(), &mut out);
+            out.truncate(len);
+            std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+        } else {
+            std::borrow::Cow::Borrowed(self.raw)
+        }
+    }
+}
+
+/// Checks one raw segment (number `segment`, starting at byte `offset`, `escaped` if it has a `%`):
+/// not empty, escapes well-formed, decoded value UTF-8 without control characters, not a dot segment.
+fn check_raw_segment(
+    raw: &str,
+    escaped: bool,
+    segment: usize,
+    offset: usize,
+) -> Result<RawSegment<'_>, RouteError> {
     if raw.is_empty() {
         return Err(RouteError::EmptySegment { segment, offset });
     }
-    let decoded = if raw.contains('%') {
+    let dot = |value: &[u8]| value == b"." || value == b"..";
+    let is_dot = if escaped {
         let bytes = raw.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -306,29 +412,85 @@ fn check_segment(raw: &str, segment: usize, offset: usize) -> Result<RawSegment<
                 i += 1;
             }
         }
-        let decoded = percent_decode_str(raw)
-            .decode_utf8()
+        // The decoded value is never longer than the raw one: short segments decode on the stack.
+        let mut scratch = [0u8; 256];
+        let mut long = Vec::new();
+        let out: &mut [u8] = match scratch.get_mut(..bytes.len()) {
+            Some(out) => out,
+            None => {
+                long.resize(bytes.len(), 0);
+                &mut long
+            }
+        };
+        let len = decode_into(bytes, out);
+        let decoded = std::str::from_utf8(out.get(..len).unwrap_or_default())
             .map_err(|_| RouteError::InvalidUtf8 { segment, offset })?;
         if decoded.chars().any(char::is_control) {
             return Err(RouteError::ControlCharacter { segment, offset });
         }
-        decoded
+        dot(decoded.as_bytes())
     } else {
-        Cow::Borrowed(raw)
+        dot(raw.as_bytes())
     };
-    if decoded == "." || decoded == ".." {
+    if is_dot {
         return Err(RouteError::DotSegment {
             segment,
             offset,
             raw: raw.to_owned(),
         });
     }
-    Ok(RawSegment { raw, offset, decoded })
+    Ok(RawSegment { raw, offset, escaped })
+}
+
+/// Percent-decodes `raw` (whose escapes are well-formed) into `out`, which is at least as long;
+/// returns the decoded length.
+fn decode_into(raw: &[u8], out: &mut [u8]) -> usize {
+    let hex = |b: u8| match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    };
+    let mut i = 0;
+    let mut len = 0;
+    while let Some(&b) = raw.get(i) {
+        let (byte, step) = match (b, raw.get(i + 1), raw.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => ((hex(h) << 4) | hex(l), 3),
+            _ => (b, 1),
+        };
+        if let Some(slot) = out.get_mut(len) {
+            *slot = byte;
+        }
+        len += 1;
+        i += step;
+    }
+    len
+}
+
+/// How many bytes of percent-decoded parameter values a [`RouteMatch`] keeps inline (128, in total
+/// over its parameters); a match whose decoded values need more keeps the rest on the heap.
+///
+/// ```
+/// // A tag of 40 CJK characters, percent-encoded, decodes to 120 bytes: still inline.
+/// assert_eq!(ims_iam::route::DECODED_INLINE, 128);
+/// ```
+pub const DECODED_INLINE: usize = 128;
+
+/// Where a parameter's value is.
+#[derive(Debug, Clone)]
+enum Value<'a> {
+    /// In the target (no `%`).
+    Borrowed(&'a str),
+    /// Decoded, in the match's inline buffer at `start..end`.
+    Inline(usize, usize),
+    /// Decoded, on the heap (the inline buffer was full).
+    Owned(Box<str>),
 }
 
 /// A routed request: the documented API and its decoded path parameters.
 ///
-/// Parameter values borrow the target unless they had to be percent-decoded.
+/// Parameter values borrow the target unless they had to be percent-decoded; decoded values are kept
+/// inline, up to [`DECODED_INLINE`] bytes in total, so routing allocates nothing in the common case.
 ///
 /// ```
 /// let m = ims_iam::route(
@@ -341,11 +503,22 @@ fn check_segment(raw: &str, segment: usize, offset: usize) -> Result<RawSegment<
 /// assert_eq!(m.param("image_id"), Some("0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"));
 /// assert_eq!(m.param("tag"), None);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RouteMatch<'a> {
     operation: &'static Operation,
-    params: [(&'static str, Cow<'a, str>); MAX_PARAMS],
+    params: [(&'static str, Value<'a>); MAX_PARAMS],
     len: usize,
+    decoded: [u8; DECODED_INLINE],
+    decoded_len: usize,
+}
+
+impl std::fmt::Debug for RouteMatch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteMatch")
+            .field("operation", &self.operation)
+            .field("params", &self.params().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// Two matches are equal when they name the same row with the same parameter values.
@@ -358,6 +531,33 @@ impl PartialEq for RouteMatch<'_> {
 impl Eq for RouteMatch<'_> {}
 
 impl<'a> RouteMatch<'a> {
+    /// Decodes a well-formed, checked raw value into the inline buffer, or onto the heap when full.
+    fn decode(&mut self, raw: &str) -> Value<'a> {
+        let start = self.decoded_len;
+        if let Some(out) = self.decoded.get_mut(start..start + raw.len()) {
+            let len = decode_into(raw.as_bytes(), out);
+            self.decoded_len = start + len;
+            return Value::Inline(start, start + len);
+        }
+        let mut out = vec![0; raw.len()];
+        let len = decode_into(raw.as_bytes(), &mut out);
+        out.truncate(len);
+        Value::Owned(String::from_utf8_lossy(&out).into())
+    }
+
+    /// The text of a value (decoded values were checked to be UTF-8 when the path was parsed).
+    fn text<'s>(&'s self, value: &'s Value<'a>) -> &'s str {
+        match value {
+            Value::Borrowed(text) => text,
+            Value::Inline(start, end) => self
+                .decoded
+                .get(*start..*end)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            Value::Owned(text) => text,
+        }
+    }
+
     /// The matched row of the permission matrix.
     pub fn operation(&self) -> &'static Operation {
         self.operation
@@ -366,6 +566,7 @@ impl<'a> RouteMatch<'a> {
     /// The decoded parameters, in template order: `(name, value)`.
     pub fn params(&self) -> Params<'_> {
         Params {
+            m: self,
             inner: self.params.get(..self.len).unwrap_or_default().iter(),
         }
     }
@@ -407,10 +608,19 @@ impl<'a> RouteMatch<'a> {
     pub fn into_owned(self) -> RouteMatch<'static> {
         RouteMatch {
             operation: self.operation,
-            params: self
-                .params
-                .map(|(name, value)| (name, Cow::Owned(value.into_owned()))),
+            params: self.params.map(|(name, value)| {
+                (
+                    name,
+                    match value {
+                        Value::Borrowed(text) => Value::Owned(text.into()),
+                        Value::Inline(start, end) => Value::Inline(start, end),
+                        Value::Owned(text) => Value::Owned(text),
+                    },
+                )
+            }),
             len: self.len,
+            decoded: self.decoded,
+            decoded_len: self.decoded_len,
         }
     }
 }
@@ -424,14 +634,16 @@ impl<'a> RouteMatch<'a> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Params<'m> {
-    inner: std::slice::Iter<'m, (&'static str, Cow<'m, str>)>,
+    m: &'m RouteMatch<'m>,
+    inner: std::slice::Iter<'m, (&'static str, Value<'m>)>,
 }
 
 impl<'m> Iterator for Params<'m> {
     type Item = (&'static str, &'m str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|(name, value)| (*name, value.as_ref()))
+        let m = self.m;
+        self.inner.next().map(|(name, value)| (*name, m.text(value)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -441,9 +653,8 @@ impl<'m> Iterator for Params<'m> {
 
 impl DoubleEndedIterator for Params<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner
-            .next_back()
-            .map(|(name, value)| (*name, value.as_ref()))
+        let m = self.m;
+        self.inner.next_back().map(|(name, value)| (*name, m.text(value)))
     }
 }
 
@@ -475,7 +686,7 @@ mod tests {
             check_segment("%c2%85", 1, 1).unwrap_err().kind(),
             "control_character"
         );
-        assert_eq!(check_segment("%E4%B8%AD", 1, 1).unwrap().decoded, "中");
+        assert_eq!(check_segment("%E4%B8%AD", 1, 1).unwrap().decoded(), "中");
     }
 
     #[test]
@@ -495,8 +706,8 @@ mod tests {
     #[test]
     fn segments_without_escapes_are_borrowed() {
         assert!(matches!(
-            check_segment("images", 1, 1).unwrap().decoded,
-            Cow::Borrowed("images")
+            check_segment("images", 1, 1).unwrap().decoded(),
+            std::borrow::Cow::Borrowed("images")
         ));
     }
 

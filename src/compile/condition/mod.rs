@@ -342,11 +342,17 @@ impl CompiledCondition {
         if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
             return Ok(dates.iter().any(|d| cmp.test(&t, d)));
         }
-        let mut buf = [0u8; 64];
-        let text = match value {
-            RequestValue::Text(text) => text,
-            RequestValue::Time(t) => time_text(t, &mut buf).ok_or(EXPECT_DATE)?,
-        };
+        match value {
+            RequestValue::Text(text) => self.matches_text(text),
+            RequestValue::Time(t) => {
+                let mut buf = [0u8; 64];
+                self.matches_text(time_text(t, &mut buf).ok_or(EXPECT_DATE)?)
+            }
+        }
+    }
+
+    /// Whether one request value, as text, matches some policy value (before negation).
+    fn matches_text(&self, text: &str) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
             Test::Equals(ps) => ps.iter().any(|p| p == text),
             Test::EqualsIgnoreCase(ps) => ps
