@@ -29,7 +29,7 @@
 //! | `cases[].method`, `cases[].target` | the raw request |
 //! | `cases[].policies` | optional: replaces the file's `policies` for this case |
 //! | `cases[].project`, `cases[].enterprise_project` | the request's IAM project / enterprise project |
-//! | `cases[].context` | condition keys: `{"g:SourceIp": "10.0.0.1", "g:TagKeys": ["a", "b"]}` (an array is multi-valued); bounded by the default [`ContextLimits`](crate::eval::ContextLimits) (128 values, keys of 1,024 bytes, values of 4,096 bytes): a case over them makes the file invalid |
+//! | `cases[].context` | condition keys: `{"g:SourceIp": "10.0.0.1", "g:TagKeys": ["a", "b"]}` (an array is multi-valued); bounded by the default [`ContextLimits`] (128 values, keys of 1,024 bytes, values of 4,096 bytes): a case over them makes the file invalid |
 //! | `cases[].situations` | situation ids that hold (`enterprise-projects-enabled`, ...) |
 //! | `cases[].current_time` | pins `g:CurrentTime` (ISO 8601 / RFC 3339) |
 //! | `cases[].expect` | `allow` (also matches `no_action_required`), `deny` (explicit or implicit), `explicit_deny`, `implicit_deny`, `no_action_required`, or `error` (unroutable or invalid request) |

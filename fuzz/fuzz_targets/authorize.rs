@@ -1,6 +1,7 @@
 //! Structured policies (statements, wildcards, every condition operator, odd values) and an arbitrary
 //! request context: compiling and deciding never panic, a decision is the same with and without an
-//! explanation and when repeated, and nothing is allowed without an applicable Allow statement.
+//! explanation and when repeated, nothing is allowed without an Allow statement, and removing the Deny
+//! statements never turns an allow into a deny.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -139,24 +140,38 @@ fn statement(s: &Stmt) -> Value {
     out
 }
 
-fuzz_target!(|input: Input| {
+/// The attached policies; with `allow_only`, without their Deny statements.
+fn attach(input: &Input, allow_only: bool) -> Option<Vec<Policy>> {
     let mut policies = Vec::new();
-    let mut allows = false;
     for (i, attached) in input.policies.iter().take(4).enumerate() {
-        let statements: Vec<Value> = attached.statements.iter().take(6).map(statement).collect();
-        allows |= attached.statements.iter().take(6).any(|s| !s.deny);
+        let statements: Vec<Value> = attached
+            .statements
+            .iter()
+            .take(6)
+            .filter(|s| !(allow_only && s.deny))
+            .map(statement)
+            .collect();
+        if statements.is_empty() && allow_only {
+            continue;
+        }
         let text = json!({"Version": "1.1", "Statement": statements}).to_string();
         let scope = match attached.scope % 4 {
             0 | 1 => Scope::Global,
             2 => Scope::Project(PROJECTS[usize::from(attached.scope / 4) % 2].to_owned()),
             _ => Scope::EnterpriseProject("ep-1".to_owned()),
         };
-        match Policy::parse(format!("p{i}"), scope, &text) {
-            Ok(p) => policies.push(p),
-            Err(_) => return,
-        }
+        policies.push(Policy::parse(format!("p{i}"), scope, &text).ok()?);
     }
-    let Ok(set) = PolicySet::new(policies) else {
+    Some(policies)
+}
+
+fuzz_target!(|input: Input| {
+    let allows = input
+        .policies
+        .iter()
+        .take(4)
+        .any(|p| p.statements.iter().take(6).any(|s| !s.deny));
+    let Some(Ok(set)) = attach(&input, false).map(PolicySet::new) else {
         return;
     };
     let operation = &operations()[usize::from(input.operation) % operations().len()];
@@ -194,5 +209,14 @@ fuzz_target!(|input: Input| {
     let _ = explanation.notes();
     if fast.reason() == Reason::Allow {
         assert!(allows, "allowed without any Allow statement");
+    }
+    // A Deny never turns a deny into an allow: without the Deny statements, whatever was allowed
+    // still is.
+    if fast.is_allowed() {
+        let Some(Ok(allow_only)) = attach(&input, true).map(PolicySet::new) else {
+            panic!("the set compiled, but not without its Deny statements");
+        };
+        let without = allow_only.authorize_operation(operation, path_project, &ctx);
+        assert!(without.is_allowed(), "{fast} with the Deny statements, {without} without");
     }
 });

@@ -602,7 +602,7 @@ impl Reader<'_, '_> {
 /// Adds a statement's items to a document-wide count; fails at the first item past `max`.
 fn per_document(
     count: usize,
-    items: impl ExactSizeIterator<Item = Location>,
+    mut items: impl ExactSizeIterator<Item = Location>,
     max: usize,
     limit: &'static str,
     what: &str,
@@ -611,7 +611,6 @@ fn per_document(
     if total <= max {
         return Ok(total);
     }
-    let mut items = items;
     let location = items.nth(max.saturating_sub(count));
     let detail = Detail::LimitExceeded {
         limit,
