@@ -1028,9 +1028,10 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
             std::thread::spawn(move || {
                 let mut checked = 0;
                 for n in 0..PER_THREAD {
-                    // A different walk per thread: stride coprime to the table size is not needed,
-                    // every index is reached often enough.
-                    let i = (n * (2 * t + 1) + t * 7919) % requests;
+                    // Each thread walks the whole table many times, from its own start, forwards
+                    // or backwards, so that threads decide different requests at the same moment.
+                    let k = (n + t * requests / THREADS) % requests;
+                    let i = if t % 2 == 0 { k } else { requests - 1 - k };
                     let got = if n % 16 == 0 {
                         let (method, target) = &targets[i % targets.len()];
                         let ctx = &contexts[(i / targets.len()) % contexts.len()];
@@ -1048,4 +1049,8 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
         .collect();
     let total: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
     assert_eq!(total, THREADS * PER_THREAD);
+    assert!(
+        PER_THREAD >= 10 * requests,
+        "every request is decided many times per thread"
+    );
 }
