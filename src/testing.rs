@@ -29,7 +29,7 @@
 //! | `cases[].method`, `cases[].target` | the raw request |
 //! | `cases[].policies` | optional: replaces the file's `policies` for this case |
 //! | `cases[].project`, `cases[].enterprise_project` | the request's IAM project / enterprise project |
-//! | `cases[].context` | condition keys: `{"g:SourceIp": "10.0.0.1", "g:TagKeys": ["a", "b"]}` (an array is multi-valued) |
+//! | `cases[].context` | condition keys: `{"g:SourceIp": "10.0.0.1", "g:TagKeys": ["a", "b"]}` (an array is multi-valued); bounded by the default [`ContextLimits`] (128 values, keys of 1,024 bytes, values of 4,096 bytes): a case over them makes the file invalid |
 //! | `cases[].situations` | situation ids that hold (`enterprise-projects-enabled`, ...) |
 //! | `cases[].current_time` | pins `g:CurrentTime` (ISO 8601 / RFC 3339) |
 //! | `cases[].expect` | `allow` (also matches `no_action_required`), `deny` (explicit or implicit), `explicit_deny`, `implicit_deny`, `no_action_required`, or `error` (unroutable or invalid request) |
@@ -49,7 +49,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::compile::{Policy, PolicySet, Scope};
-use crate::eval::{ActionVerdict, Context, Decision, Reason};
+use crate::eval::{ActionVerdict, Context, ContextLimits, Decision, Reason};
 use crate::matrix::Situation;
 use crate::policy::PolicyDocument;
 
@@ -242,7 +242,8 @@ fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, Str
         let (name, document) = match (&spec.file, spec.document) {
             (Some(file), None) => {
                 let path = base.join(file);
-                let text = std::fs::read_to_string(&path)
+                let text = crate::policy::Limits::default()
+                    .read_file(&path)
                     .map_err(|e| format!("cannot read policy `{file}`: {e}"))?;
                 let doc = PolicyDocument::parse(&text).map_err(|e| format!("policy `{file}`: {e}"))?;
                 (spec.name.clone().unwrap_or_else(|| file.clone()), doc)
@@ -260,12 +261,23 @@ fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, Str
 }
 
 fn run_case(case: &CaseSpec<'_>, set: &PolicySet) -> Result<CaseResult, String> {
+    let pairs: Vec<(&str, &str)> = case
+        .context
+        .iter()
+        .flat_map(|(key, values)| {
+            let values = match values {
+                OneOrMany::One(v) => std::slice::from_ref(v),
+                OneOrMany::Many(vs) => vs.as_slice(),
+            };
+            values.iter().map(move |v| (key.as_str(), v.as_str()))
+        })
+        .collect();
+    ContextLimits::default()
+        .check(pairs.iter().copied())
+        .map_err(|e| format!("`context`: {e}"))?;
     let mut ctx = Context::default();
-    for (key, values) in &case.context {
-        match values {
-            OneOrMany::One(v) => ctx.push_value(key, v),
-            OneOrMany::Many(vs) => vs.iter().for_each(|v| ctx.push_value(key, v)),
-        }
+    for (key, value) in pairs {
+        ctx.push_value(key, value);
     }
     if let Some(p) = &case.project {
         ctx = ctx.with_project(p);

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use super::json::{error_json, operation_json, params_json};
 use super::{EXIT_ERROR, Format};
-use ims_iam::{Context, Decision, Explanation, Policy, PolicySet, Reason, Scope, Situation, route};
+use ims_iam::eval::ContextLimits;
+use ims_iam::{Context, Decision, Explanation, Limits, Policy, PolicySet, Reason, Scope, Situation, route};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -23,7 +24,8 @@ pub(crate) struct Args {
     /// The enterprise project of the resource the request acts on.
     #[arg(long = "enterprise-project", value_name = "ID")]
     enterprise_project: Option<String>,
-    /// A condition-key value, e.g. `g:SourceIp=10.0.0.1` (repeatable; a key given twice is multi-valued).
+    /// A condition-key value, e.g. `g:SourceIp=10.0.0.1` (repeatable; a key given twice is multi-valued;
+    /// at most 128 values, keys of 1,024 bytes and values of 4,096 bytes).
     #[arg(long = "context", value_name = "KEY=VALUE")]
     context: Vec<String>,
     /// A documented situation that holds, making the actions conditional on it required (repeatable):
@@ -77,7 +79,8 @@ fn load(args: &Args) -> Result<PolicySet, Failure> {
     let mut policies = Vec::with_capacity(args.policies.len());
     for arg in &args.policies {
         let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
-        let text = std::fs::read_to_string(file)
+        let text = Limits::default()
+            .read_file(file.as_ref())
             .map_err(|e| Failure::new("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
         let policy = Policy::parse(file, scope, &text).map_err(|e| {
             let at = e.location().map(|l| format!(":{l}")).unwrap_or_default();
@@ -97,12 +100,23 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(args.format, &Failure::new(e.kind(), e.to_string()), None),
     };
-    let mut ctx = Context::default();
+    let mut pairs = Vec::with_capacity(args.context.len());
     for kv in &args.context {
-        let Some((key, value)) = kv.split_once('=') else {
+        let Some(pair) = kv.split_once('=') else {
             let f = Failure::new("invalid_context", format!("`--context {kv}` is not KEY=VALUE"));
             return fail(args.format, &f, None);
         };
+        pairs.push(pair);
+    }
+    if let Err(e) = ContextLimits::default().check(pairs.iter().copied()) {
+        return fail(
+            args.format,
+            &Failure::new(e.kind(), format!("--context: {e}")),
+            None,
+        );
+    }
+    let mut ctx = Context::default();
+    for (key, value) in pairs {
         ctx.push_value(key, value);
     }
     if let Some(p) = &args.project {

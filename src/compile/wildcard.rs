@@ -85,7 +85,11 @@ impl Pattern {
 
     /// Whether the input matches the whole pattern.
     pub(crate) fn matches(&self, input: &str) -> bool {
-        self.matches_counting(input, &mut 0)
+        let mut steps = 0;
+        let matched = self.matches_counting(input, &mut steps);
+        #[cfg(test)]
+        test_steps::add(steps);
+        matched
     }
 
     /// [`Pattern::matches`], adding the number of character comparisons made to `steps`.
@@ -199,6 +203,28 @@ fn general_match(
     }
 }
 
+/// Test-only: the character comparisons [`Pattern::matches`] made on this thread, so that tests can
+/// bound the work of a whole evaluation (a condition, a compilation) in steps rather than wall time.
+#[cfg(test)]
+pub(crate) mod test_steps {
+    use std::cell::Cell;
+
+    thread_local! {
+        static STEPS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn add(steps: u64) {
+        STEPS.with(|s| s.set(s.get() + steps));
+    }
+
+    /// Runs `f`; returns its result and the comparisons the matcher made meanwhile.
+    pub(crate) fn count<T>(f: impl FnOnce() -> T) -> (T, u64) {
+        let before = STEPS.with(Cell::get);
+        let out = f();
+        (out, STEPS.with(Cell::get) - before)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +278,50 @@ mod tests {
         let mut steps = 0;
         assert!(!p.matches_counting(&input, &mut steps));
         assert!(steps <= 3 * 100_000, "{steps} steps");
+    }
+
+    /// Actions are matched without regard to case: the same bound holds, for the pathological pattern
+    /// and for its variants (`?` pieces, a trailing star, longer pieces), on 100,000 characters.
+    #[test]
+    fn pathological_action_patterns_are_linear() {
+        let n = 100_000u64;
+        let input = "a".repeat(100_000);
+        let upper = "A".repeat(100_000);
+        let cases = [
+            (format!("{}b", "*a".repeat(50)), 3),
+            (format!("{}b*", "*a".repeat(50)), 3),
+            (format!("{}b*", "*A".repeat(1_000)), 3),
+            (format!("{}*b", "*a?".repeat(200)), 4),
+            (format!("{}b*", "*aa".repeat(300)), 4),
+            (format!("{}ab", "*aaaaaaaa".repeat(100)), 12),
+        ];
+        for (pattern, factor) in cases {
+            let p = Pattern::new(&pattern, Case::AsciiInsensitive);
+            for text in [&input, &upper] {
+                let mut steps = 0;
+                assert!(!p.matches_counting(text, &mut steps), "{pattern}");
+                assert!(steps <= factor * n, "{pattern}: {steps} steps");
+            }
+        }
+    }
+
+    /// Compiling a statement matches its patterns against every known action: a pattern of 60,000
+    /// characters costs steps in proportion to its length, not exponential in its stars.
+    #[test]
+    fn pathological_action_pattern_compiles_in_linear_steps() {
+        let pattern = format!("{}b", "*a".repeat(30_000));
+        let text =
+            format!(r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": "{pattern}"}}]}}"#);
+        let policy = crate::Policy::parse("p", crate::Scope::Global, &text).unwrap();
+        let (set, steps) = test_steps::count(|| crate::PolicySet::new([policy]));
+        assert!(set.is_ok());
+        let longest = crate::known_actions()
+            .iter()
+            .map(|a| a.len() as u64)
+            .max()
+            .unwrap();
+        let bound = crate::known_actions().len() as u64 * 2 * longest;
+        assert!(steps <= bound, "{steps} steps, bound {bound}");
     }
 
     proptest! {

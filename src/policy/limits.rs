@@ -1,5 +1,8 @@
 //! Bounds enforced while a policy file is loaded.
 
+use std::io::{self, Read};
+use std::path::Path;
+
 /// The highest nesting depth the parser accepts whatever [`Limits::max_depth`] says (the JSON library
 /// underneath stops at 128 levels; this bound keeps the parser independent of that).
 pub(crate) const DEPTH_CAP: usize = 100;
@@ -16,8 +19,10 @@ pub(crate) const DEPTH_CAP: usize = 100;
 /// | `max_depth`                    | 32        |
 /// | `max_statements`               | 1,000     |
 /// | `max_actions_per_statement`    | 1,000     |
+/// | `max_actions_per_document`     | 50,000    |
 /// | `max_resources_per_statement`  | 1,000     |
 /// | `max_conditions_per_statement` | 1,000     |
+/// | `max_conditions_per_document`  | 50,000    |
 /// | `max_values_per_condition`     | 1,000     |
 /// | `max_depends`                  | 1,000     |
 /// | `max_string_length`            | 65,536    |
@@ -46,10 +51,14 @@ pub struct Limits {
     pub max_statements: usize,
     /// Patterns in one statement's `Action` or `NotAction`. Default 1,000.
     pub max_actions_per_statement: usize,
+    /// Patterns in `Action` and `NotAction` over all statements of the document. Default 50,000.
+    pub max_actions_per_document: usize,
     /// Entries in one statement's `Resource`. Default 1,000.
     pub max_resources_per_statement: usize,
     /// Operator and key pairs in one statement's `Condition`. Default 1,000.
     pub max_conditions_per_statement: usize,
+    /// Operator and key pairs over all statements of the document. Default 50,000.
+    pub max_conditions_per_document: usize,
     /// Values under one condition key. Default 1,000.
     pub max_values_per_condition: usize,
     /// Entries in `Depends`. Default 1,000.
@@ -65,8 +74,10 @@ impl Default for Limits {
             max_depth: 32,
             max_statements: 1_000,
             max_actions_per_statement: 1_000,
+            max_actions_per_document: 50_000,
             max_resources_per_statement: 1_000,
             max_conditions_per_statement: 1_000,
+            max_conditions_per_document: 50_000,
             max_values_per_condition: 1_000,
             max_depends: 1_000,
             max_string_length: 65_536,
@@ -75,6 +86,33 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Reads a policy file's text, reading no more than `max_document_bytes + 1` bytes, so that a huge
+    /// file (or an endless one, such as a device) costs no more memory than the limit: parsing the text
+    /// then fails with `max_document_bytes`. Text that is not UTF-8 is an error of kind
+    /// [`io::ErrorKind::InvalidData`].
+    ///
+    /// ```no_run
+    /// use ims_iam::Limits;
+    /// use ims_iam::policy::PolicyDocument;
+    ///
+    /// let limits = Limits::default();
+    /// let text = limits.read_file("policy.json".as_ref())?;
+    /// let document = PolicyDocument::parse_with_limits(&text, &limits);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn read_file(&self, path: &Path) -> io::Result<String> {
+        let cap = u64::try_from(self.max_document_bytes)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+        if bytes.len() > self.max_document_bytes {
+            // Over the limit, which the parser reports; the cut may have split a character.
+            return Ok(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
     /// The depth bound actually enforced.
     pub(crate) fn effective_depth(&self) -> usize {
         self.max_depth.min(DEPTH_CAP)

@@ -9,8 +9,8 @@ use super::error::{Detail, ParseError};
 use super::json::{self, Member, Node, Path, Source, Value};
 use super::limits::Limits;
 use super::model::{
-    ActionSpec, ConditionEntry, ConditionValue, Effect, PolicyDocument, RoleDependency, Spanned, Statement,
-    Version,
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
+    Statement, Version,
 };
 
 /// The keys of a policy document.
@@ -92,7 +92,7 @@ impl PolicyDocument {
             let detail = Detail::LimitExceeded {
                 limit: "max_document_bytes",
                 max,
-                what: format!("the file has {} bytes, more than {max}", text.len()),
+                what: format!("the file is larger than {max} bytes"),
             };
             return Err(ParseError::new(detail, None));
         }
@@ -241,11 +241,28 @@ impl Reader<'_, '_> {
             "max_statements",
             "statements in `Statement`",
         )?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| self.statement(item, &path.index(i)))
-            .collect()
+        let mut statements = Vec::with_capacity(items.len());
+        let (mut actions, mut conditions) = (0, 0);
+        for (i, item) in items.iter().enumerate() {
+            let statement = self.statement(item, &path.index(i))?;
+            let patterns = statement.actions.patterns();
+            actions = per_document(
+                actions,
+                patterns.iter().map(|p| p.location),
+                self.limits.max_actions_per_document,
+                "max_actions_per_document",
+                "action patterns in the document",
+            )?;
+            conditions = per_document(
+                conditions,
+                statement.conditions.iter().map(|c| c.key.location),
+                self.limits.max_conditions_per_document,
+                "max_conditions_per_document",
+                "condition keys in the document",
+            )?;
+            statements.push(statement);
+        }
+        Ok(statements)
     }
 
     fn statement(&self, node: &Node<'_>, path: &Path<'_>) -> Result<Statement, ParseError> {
@@ -580,4 +597,25 @@ impl Reader<'_, '_> {
         };
         self.source.error(detail, member.key_offset)
     }
+}
+
+/// Adds a statement's items to a document-wide count; fails at the first item past `max`.
+fn per_document(
+    count: usize,
+    mut items: impl ExactSizeIterator<Item = Location>,
+    max: usize,
+    limit: &'static str,
+    what: &str,
+) -> Result<usize, ParseError> {
+    let total = count + items.len();
+    if total <= max {
+        return Ok(total);
+    }
+    let location = items.nth(max.saturating_sub(count));
+    let detail = Detail::LimitExceeded {
+        limit,
+        max,
+        what: format!("more than {max} {what}"),
+    };
+    Err(ParseError::new(detail, location))
 }

@@ -861,3 +861,50 @@ proptest! {
         prop_assert_eq!(bare, all);
     }
 }
+
+/// `StringLike` and `StringMatch` values go through the same linear matcher: a pathological pattern
+/// (`*a*a*a...*b`) against a 100,000-character request value costs a bounded number of character
+/// comparisons through the whole evaluation, for every form of the operator.
+#[test]
+fn pathological_like_patterns_evaluate_in_linear_steps() {
+    use crate::compile::wildcard::test_steps;
+    let n = 100_000u64;
+    let long = "a".repeat(100_000);
+    let pattern = format!("{}b", "*a".repeat(50));
+    // Ending in a star, the `b` is searched through the whole input: the worst case.
+    let scans_all = format!("{}b*", "*a".repeat(50));
+    let many_stars = format!("{}b*", "*a".repeat(5_000));
+    let forms = [
+        ("StringLike", F),
+        ("StringMatch", F),
+        ("StringNotLike", H),
+        ("StringNotMatch", H),
+        ("StringLikeAnyOf", F),
+        ("StringLikeIfExists", F),
+        ("ForAnyValue:StringLike", F),
+        ("ForAllValues:StringMatch", F),
+    ];
+    for (operator, expected) in forms {
+        for p in [&pattern, &scans_all, &many_stars] {
+            let cond = compile(operator, "g:UserName", &[s(p), s("*a*a*a*a*a*a*a*a*c")]);
+            let ctx = Context::default().with_value("g:UserName", &long);
+            let (outcome, steps) = test_steps::count(|| cond.evaluate(&ctx, NOW));
+            assert_eq!(outcome, expected, "{operator}");
+            // Two policy values, each at most 3 comparisons per input character.
+            assert!(
+                steps <= 2 * 3 * n,
+                "{operator}, {} stars: {steps} steps",
+                p.matches('*').count()
+            );
+            if p.ends_with('*') {
+                assert!(steps >= n, "{operator}: the hook saw only {steps} steps");
+            }
+        }
+    }
+    // Several long values of a multi-valued key: linear in their total length.
+    let cond = compile("ForAnyValue:StringLike", "g:TagKeys", &[s(&scans_all)]);
+    let ctx = (0..10).fold(Context::default(), |c, _| c.with_value("g:TagKeys", &long));
+    let (outcome, steps) = test_steps::count(|| cond.evaluate(&ctx, NOW));
+    assert_eq!(outcome, F);
+    assert!((10 * n..=10 * 3 * n).contains(&steps), "{steps} steps");
+}

@@ -1,0 +1,113 @@
+//! Bounds on the condition-key values a request carries.
+
+/// Bounds on the condition-key values of one request, for callers that build a [`Context`] from input
+/// they do not control (request headers, command-line arguments, test files).
+///
+/// [`Context`] itself borrows whatever it is given and enforces nothing, so that a gateway can build
+/// one per request without a check it has already made. Evaluation is linear in the number and length
+/// of the values, so whoever fills a context from untrusted input should bound it first with
+/// [`ContextLimits::check`]. The command line (`--context`) and the decision-test runner (`context`)
+/// check the defaults and refuse a request over them (exit code 2), never deciding it.
+///
+/// | field             | default |
+/// |-------------------|---------|
+/// | `max_values`      | 128     |
+/// | `max_key_bytes`   | 1,024   |
+/// | `max_value_bytes` | 4,096   |
+///
+/// ```
+/// use ims_iam::eval::ContextLimits;
+///
+/// let limits = ContextLimits::default();
+/// assert!(limits.check([("g:SourceIp", "10.1.2.3"), ("g:TagKeys", "env")]).is_ok());
+/// let long = "x".repeat(5_000);
+/// let err = limits.check([("g:UserName", long.as_str())]).unwrap_err();
+/// assert_eq!(err.kind(), "limit_exceeded");
+/// assert_eq!(err.limit(), "max_value_bytes");
+/// assert_eq!(
+///     err.to_string(),
+///     "limit `max_value_bytes` (4096) exceeded: the value of `g:UserName` has 5000 bytes"
+/// );
+/// ```
+///
+/// [`Context`]: crate::Context
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextLimits {
+    /// Values over all keys (a key given three times counts three). Default 128.
+    pub max_values: usize,
+    /// Bytes in one key name. Default 1,024.
+    pub max_key_bytes: usize,
+    /// Bytes in one value. Default 4,096.
+    pub max_value_bytes: usize,
+}
+
+impl Default for ContextLimits {
+    fn default() -> Self {
+        ContextLimits {
+            max_values: 128,
+            max_key_bytes: 1024,
+            max_value_bytes: 4096,
+        }
+    }
+}
+
+impl ContextLimits {
+    /// Checks the key and value pairs a context is about to be built from, in order; fails at the first
+    /// pair over a bound, naming the bound.
+    pub fn check<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), ContextError> {
+        for (count, (key, value)) in pairs.into_iter().enumerate() {
+            if count == self.max_values {
+                return Err(ContextError {
+                    limit: "max_values",
+                    max: self.max_values,
+                    what: format!("more than {} condition-key values", self.max_values),
+                });
+            }
+            if key.len() > self.max_key_bytes {
+                return Err(ContextError {
+                    limit: "max_key_bytes",
+                    max: self.max_key_bytes,
+                    what: format!("a condition key has {} bytes", key.len()),
+                });
+            }
+            if value.len() > self.max_value_bytes {
+                return Err(ContextError {
+                    limit: "max_value_bytes",
+                    max: self.max_value_bytes,
+                    what: format!("the value of `{}` has {} bytes", excerpt(key), value.len()),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// At most 64 characters of a key, for messages.
+fn excerpt(key: &str) -> String {
+    let mut out: String = key.chars().take(64).collect();
+    if out.len() < key.len() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// A request context over one of the [`ContextLimits`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("limit `{limit}` ({max}) exceeded: {what}")]
+pub struct ContextError {
+    limit: &'static str,
+    max: usize,
+    what: String,
+}
+
+impl ContextError {
+    /// A stable snake_case id of the error's class: `limit_exceeded`.
+    pub fn kind(&self) -> &'static str {
+        "limit_exceeded"
+    }
+
+    /// The name of the bound: `max_values`, `max_key_bytes` or `max_value_bytes`.
+    pub fn limit(&self) -> &'static str {
+        self.limit
+    }
+}
