@@ -154,11 +154,12 @@ impl Router {
             // More segments than any template has.
             return Err(not_found());
         };
-        for operation in matrix::routes_for(method) {
+        // Only the method's templates with as many segments as the path, in priority order.
+        for operation in matrix::routes_with_len(method, segments.len())
+            .iter()
+            .filter_map(|&i| matrix::operation_at(i))
+        {
             let template = operation.segments();
-            if template.len() != segments.len() {
-                continue;
-            }
             let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
                 Segment::Literal(literal) => literal.as_bytes() == s.raw.as_bytes(),
                 Segment::Param(..) => true,
