@@ -214,10 +214,15 @@ impl PolicySet {
     /// Compiles attached policies. Any error refuses the whole set.
     pub fn new(policies: impl IntoIterator<Item = Policy>) -> Result<PolicySet, CompileError> {
         let mut set = PolicySet::default();
+        // Condition key names (lowercased), interned so that a decision looks each key up once.
+        let mut keys = Vec::new();
         for policy in policies {
             let p = set.policies.len();
             for (index, statement) in policy.document.statements.iter().enumerate() {
-                let compiled = compile_statement(&policy.name, p, index, statement)?;
+                let mut compiled = compile_statement(&policy.name, p, index, statement)?;
+                for condition in &mut compiled.conditions {
+                    condition.intern_key(&mut keys);
+                }
                 set.uses_current_time |= compiled
                     .conditions
                     .iter()

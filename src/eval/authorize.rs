@@ -16,7 +16,7 @@
 
 use time::OffsetDateTime;
 
-use crate::compile::condition::{CompiledCondition, Outcome};
+use crate::compile::condition::{CompiledCondition, Memo, Outcome};
 use crate::compile::{Bucket, CompiledStatement, PolicySet, Scope};
 use crate::eval::Context;
 use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
@@ -172,6 +172,7 @@ impl PolicySet {
             OffsetDateTime::UNIX_EPOCH
         };
 
+        let memo = Memo::new();
         let mut any_explicit = false;
         let mut any_implicit = false;
         for required in operation.actions() {
@@ -187,7 +188,7 @@ impl PolicySet {
             let verdict = if S::ENABLED {
                 self.verdict_traced(&scopes, required.id(), required.action(), ctx, now, sink)
             } else {
-                self.verdict_fast(&scopes, required.id(), ctx, now)
+                self.verdict_fast(&scopes, required.id(), ctx, now, &memo)
             };
             match verdict {
                 ActionVerdict::Allow => {}
@@ -214,6 +215,7 @@ impl PolicySet {
         action: ActionId,
         ctx: &Context<'_>,
         now: OffsetDateTime,
+        memo: &Memo,
     ) -> ActionVerdict {
         if scopes
             .iter()
@@ -224,7 +226,7 @@ impl PolicySet {
         }
         for scope in scopes.iter().flatten() {
             for &s in scope.bucket.conditional_denies(action) {
-                if !fails(&self.statements[s], ctx, now) {
+                if !fails(&self.statements[s], ctx, now, memo) {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
@@ -235,7 +237,7 @@ impl PolicySet {
         }
         for scope in granting() {
             for &s in scope.bucket.conditional_allows(action) {
-                if holds(&self.statements[s], ctx, now) {
+                if holds(&self.statements[s], ctx, now, memo) {
                     return ActionVerdict::Allow;
                 }
             }
@@ -342,18 +344,18 @@ impl PolicySet {
 }
 
 /// Whether some condition of the statement fails (so a Deny does not apply). Stops at the first.
-fn fails(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime) -> bool {
+fn fails(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
     st.conditions
         .iter()
-        .any(|c| c.evaluate(ctx, now) == Outcome::Fails)
+        .any(|c| c.evaluate_with(ctx, now, memo) == Outcome::Fails)
 }
 
 /// Whether every condition of the statement holds (so an Allow applies). Stops at the first that does
 /// not.
-fn holds(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime) -> bool {
+fn holds(st: &CompiledStatement, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
     st.conditions
         .iter()
-        .all(|c| c.evaluate(ctx, now) == Outcome::Holds)
+        .all(|c| c.evaluate_with(ctx, now, memo) == Outcome::Holds)
 }
 
 /// The conditions of a statement, ANDed: any failing condition makes the statement not apply; else an

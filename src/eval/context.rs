@@ -86,6 +86,18 @@ impl<'a> Context<'a> {
             .chain(&self.spilled)
     }
 
+    /// The `(key, value)` pairs kept inline, in the order given (they come before the spilled ones).
+    #[inline]
+    pub(crate) fn inline_entries(&self) -> &[(&'a str, &'a str)] {
+        self.inline.get(..self.len).unwrap_or_default()
+    }
+
+    /// The `(key, value)` pairs past the inline ones, in the order given.
+    #[inline]
+    pub(crate) fn spilled_entries(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.spilled.iter().copied()
+    }
+
     /// The IAM project the request targets, when its path has no `{project_id}`.
     #[inline]
     pub fn with_project(mut self, project: &'a str) -> Self {

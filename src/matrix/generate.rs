@@ -208,13 +208,29 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
             .ok_or("unknown method")?;
         by_method.entry(m).or_default().push(i);
     }
-    let _ = writeln!(out, "pub(crate) static ROUTES: [&[u16]; {}] = [", METHODS.len());
+    let mut by_len = String::new();
+    let _ = writeln!(
+        by_len,
+        "pub(crate) static ROUTES_BY_LEN: [[&[u16]; MAX_SEGMENTS + 1]; {}] = [",
+        METHODS.len()
+    );
     for m in 0..METHODS.len() {
         let mut list = by_method.remove(&m).unwrap_or_default();
         list.sort_by(|&a, &b| template::priority_cmp(&parsed[a], &parsed[b]).then(a.cmp(&b)));
-        let _ = writeln!(out, "    &{list:?},");
+        // The routing order restricted to each segment count: routing compares only these.
+        by_len.push_str("    [");
+        for count in 0..=max_segments {
+            let same: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&i| parsed[i].len() == count)
+                .collect();
+            let _ = write!(by_len, "&{same:?}, ");
+        }
+        by_len.push_str("],\n");
     }
-    out.push_str("];\n\n");
+    by_len.push_str("];\n\n");
+    out.push_str(&by_len);
     let _ = writeln!(
         out,
         "pub(crate) static OVERLAPS: [(u16, u16); {}] = {:?};",

@@ -441,11 +441,20 @@ pub fn operations() -> &'static [Operation] {
     &OPERATIONS
 }
 
-/// The operations of one method, in routing priority order.
-pub(crate) fn routes_for(method: Method) -> impl Iterator<Item = &'static Operation> {
-    ROUTES[method as usize]
-        .iter()
-        .map(|&i| &OPERATIONS[usize::from(i)])
+/// The operations of one method whose templates have `count` segments, in routing priority order.
+#[inline]
+pub(crate) fn routes_with_len(method: Method, count: usize) -> &'static [u16] {
+    ROUTES_BY_LEN
+        .get(method as usize)
+        .and_then(|by_len| by_len.get(count))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// The operation at an index of the permission table.
+#[inline]
+pub(crate) fn operation_at(index: u16) -> Option<&'static Operation> {
+    OPERATIONS.get(usize::from(index))
 }
 
 /// A pair of templates of one method that some raw path matches both: `winner` is chosen by the

@@ -83,6 +83,7 @@ pub const MAX_TARGET_LEN: usize = 8 * 1024;
 /// assert_eq!(ims_iam::route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/").unwrap_err().kind(),
 ///            "empty_segment");
 /// ```
+#[inline]
 pub fn route<'a>(method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
     Router::default().route(method, target)
 }
@@ -154,11 +155,12 @@ impl Router {
             // More segments than any template has.
             return Err(not_found());
         };
-        for operation in matrix::routes_for(method) {
+        // Only the method's templates with as many segments as the path, in priority order.
+        for operation in matrix::routes_with_len(method, segments.len())
+            .iter()
+            .filter_map(|&i| matrix::operation_at(i))
+        {
             let template = operation.segments();
-            if template.len() != segments.len() {
-                continue;
-            }
             let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
                 Segment::Literal(literal) => literal.as_bytes() == s.raw.as_bytes(),
                 Segment::Param(..) => true,
@@ -249,6 +251,15 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// The position of the first byte at or after `from` that is not [`PLAIN`].
+#[inline]
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    rest.iter()
+        .position(|&b| CLASS[usize::from(b)] != PLAIN)
+        .map(|k| from + k)
+}
+
 /// One checked segment of a raw path.
 #[derive(Debug, Clone, Copy)]
 struct RawSegment<'a> {
@@ -298,21 +309,6 @@ impl<'a> RawPath<'a> {
         let mut segment_error = None;
         let mut start = 1;
         let mut escaped = false;
-        let mut close = |path: &mut RawPath<'a>, start: usize, end: usize, escaped: bool| {
-            if segment_error.is_some() {
-                return;
-            }
-            let raw = target.get(start..end).unwrap_or_default();
-            match check_raw_segment(raw, escaped, path.count + 1, start) {
-                Ok(segment) => {
-                    if let Some(slot) = path.segments.get_mut(path.count) {
-                        *slot = segment;
-                    }
-                    path.count += 1;
-                }
-                Err(e) => segment_error = Some(e),
-            }
-        };
         let refused = |offset: usize| {
             let byte = bytes.get(offset).copied().unwrap_or_default();
             if byte == b'#' {
@@ -324,18 +320,15 @@ impl<'a> RawPath<'a> {
         let mut i = 1;
         loop {
             // Skip ordinary bytes in a tight loop; stop at the next byte that means something.
-            let next = bytes
-                .get(i..)
-                .and_then(|rest| rest.iter().position(|&b| CLASS[usize::from(b)] != PLAIN));
-            let Some(j) = next.map(|n| n + i) else {
+            let Some(j) = next_special(bytes, i) else {
                 if bytes.len() > 1 {
-                    close(&mut path, start, bytes.len(), escaped);
+                    path.close(target, start, bytes.len(), escaped, &mut segment_error);
                 }
                 break;
             };
             match CLASS[usize::from(bytes[j])] {
                 SLASH => {
-                    close(&mut path, start, j, escaped);
+                    path.close(target, start, j, escaped, &mut segment_error);
                     start = j + 1;
                     escaped = false;
                 }
@@ -343,7 +336,7 @@ impl<'a> RawPath<'a> {
                 QUERY => {
                     // `/?...` is the root path: no segment.
                     if j > 1 {
-                        close(&mut path, start, j, escaped);
+                        path.close(target, start, j, escaped, &mut segment_error);
                     }
                     let query = bytes.get(j + 1..).unwrap_or_default();
                     if let Some(k) = query.iter().position(|&b| CLASS[usize::from(b)] == REFUSED) {
@@ -359,6 +352,60 @@ impl<'a> RawPath<'a> {
             return Err(e);
         }
         Ok(path)
+    }
+
+    /// Ends the segment `start..end` of `target` (`escaped` if it has a `%`): checks it and keeps it,
+    /// unless an earlier segment failed (its error, in `error`, is the one reported).
+    #[inline(always)]
+    fn close(
+        &mut self,
+        target: &'a str,
+        start: usize,
+        end: usize,
+        escaped: bool,
+        error: &mut Option<RouteError>,
+    ) {
+        let raw = target.get(start..end).unwrap_or_default();
+        // The common case, a non-empty segment without `%` that is not a dot segment, needs no
+        // further check; every other segment gets the full one, out of line.
+        let segment = if !escaped && error.is_none() && !matches!(raw.as_bytes(), b"" | b"." | b"..") {
+            RawSegment {
+                raw,
+                offset: start,
+                escaped: false,
+            }
+        } else {
+            match self.check_slow(raw, start, escaped, error) {
+                Some(segment) => segment,
+                None => return,
+            }
+        };
+        if let Some(slot) = self.segments.get_mut(self.count) {
+            *slot = segment;
+        }
+        self.count += 1;
+    }
+
+    /// The full check of a segment that may fail, recording the first error.
+    #[cold]
+    #[inline(never)]
+    fn check_slow(
+        &self,
+        raw: &'a str,
+        start: usize,
+        escaped: bool,
+        error: &mut Option<RouteError>,
+    ) -> Option<RawSegment<'a>> {
+        if error.is_some() {
+            return None;
+        }
+        match check_raw_segment(raw, escaped, self.count + 1, start) {
+            Ok(segment) => Some(segment),
+            Err(e) => {
+                *error = Some(e);
+                None
+            }
+        }
     }
 }
 
@@ -385,6 +432,7 @@ impl RawSegment<'_> {
 
 /// Checks one raw segment (number `segment`, starting at byte `offset`, `escaped` if it has a `%`):
 /// not empty, escapes well-formed, decoded value UTF-8 without control characters, not a dot segment.
+#[inline(never)]
 fn check_raw_segment(
     raw: &str,
     escaped: bool,

@@ -11,6 +11,7 @@ mod keys;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -179,7 +180,68 @@ pub(crate) struct CompiledCondition {
     negated: bool,
     source: KeySource,
     test: Test,
+    /// The key's slot in a [`Memo`] (keys interned when the set is compiled), if it has one.
+    slot: Option<u8>,
 }
+
+/// How many distinct condition keys of a policy set a [`Memo`] remembers; keys past these are looked
+/// up in the context every time.
+const MEMO_KEYS: usize = 16;
+
+/// What one decision has learned about its context, so that conditions on the same key do not look
+/// the key up again, and a request value is parsed as an address at most once. Filled lazily; built
+/// per decision on the stack (no allocation).
+pub(crate) struct Memo {
+    /// Per key slot: 0 until looked up, then `1 | mask << 1` where `mask` has bit `i` set when inline
+    /// entry `i` of the context is a value of the key.
+    keys: [Cell<u16>; MEMO_KEYS],
+    /// Per inline entry: the value parsed as an IP address, once asked (`Some(None)`: not one).
+    ips: [Cell<Option<Option<IpAddr>>>; Context::INLINE_VALUES],
+}
+
+impl Memo {
+    pub(crate) fn new() -> Memo {
+        Memo {
+            keys: [const { Cell::new(0) }; MEMO_KEYS],
+            ips: [const { Cell::new(None) }; Context::INLINE_VALUES],
+        }
+    }
+
+    /// The inline entries of `ctx` holding values of the key of `condition` (bit `i`: entry `i`).
+    fn entries_of(&self, condition: &CompiledCondition, ctx: &Context<'_>, slot: usize) -> u16 {
+        let Some(cell) = self.keys.get(slot) else {
+            return 0;
+        };
+        let known = cell.get();
+        if known != 0 {
+            return known >> 1;
+        }
+        let mut mask = 0u16;
+        for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
+            if key.eq_ignore_ascii_case(&condition.key) {
+                mask |= 1 << i;
+            }
+        }
+        cell.set(1 | (mask << 1));
+        mask
+    }
+
+    /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
+    fn ip(&self, i: usize, text: &str) -> Option<IpAddr> {
+        let Some(cell) = self.ips.get(i) else {
+            return text.parse().ok();
+        };
+        if let Some(known) = cell.get() {
+            return known;
+        }
+        let parsed = text.parse().ok();
+        cell.set(Some(parsed));
+        parsed
+    }
+}
+
+/// A request value and, for a value of the context's inline entries, its index there (for the memo).
+type Indexed<'a> = (RequestValue<'a>, Option<usize>);
 
 /// One request value: text from the context, or the evaluation time.
 #[derive(Debug, Clone, Copy)]
@@ -251,21 +313,42 @@ impl CompiledCondition {
             negated,
             source,
             test,
+            slot: None,
         })
+    }
+
+    /// Gives the condition's key a memo slot, interning its name in `keys` (lowercased names).
+    pub(crate) fn intern_key(&mut self, keys: &mut Vec<String>) {
+        let position = keys.iter().position(|k| k.eq_ignore_ascii_case(&self.key));
+        let slot = position.unwrap_or_else(|| {
+            keys.push(self.key.to_ascii_lowercase());
+            keys.len() - 1
+        });
+        self.slot = u8::try_from(slot).ok().filter(|&s| usize::from(s) < MEMO_KEYS);
     }
 
     /// What the condition says about a request evaluated at `now` (used for `g:CurrentTime` when the
     /// context pins no time). Parses only the request's values and allocates nothing.
     pub(crate) fn evaluate(&self, ctx: &Context<'_>, now: OffsetDateTime) -> Outcome {
+        self.evaluate_in(ctx, now, None)
+    }
+
+    /// [`CompiledCondition::evaluate`], remembering key look-ups and parsed values in `memo` (the
+    /// same outcome, with less work when several conditions of one decision read the same key).
+    pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> Outcome {
+        self.evaluate_in(ctx, now, Some(memo))
+    }
+
+    fn evaluate_in(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: Option<&Memo>) -> Outcome {
         match &self.test {
             Test::Null(expect_absent) => {
                 let mut present = false;
-                self.for_each_value(ctx, now, |_| present = true);
+                self.for_each_value(ctx, now, memo, |_| present = true);
                 holds_if(expect_absent.iter().any(|&absent| absent != present))
             }
             Test::IsNullOrEmpty(expect_null) => {
                 let mut non_empty = false;
-                self.for_each_value(ctx, now, |v| {
+                self.for_each_value(ctx, now, memo, |(v, _)| {
                     non_empty |= !matches!(v, RequestValue::Text(""));
                 });
                 holds_if(
@@ -276,9 +359,13 @@ impl CompiledCondition {
             }
             _ => {
                 let mut tally = Tally::default();
-                self.for_each_value(ctx, now, |v| {
+                self.for_each_value(ctx, now, memo, |(v, i)| {
                     tally.seen = true;
-                    match self.matches(v) {
+                    let ip = |text: &str| match (memo, i) {
+                        (Some(memo), Some(i)) => memo.ip(i, text),
+                        _ => text.parse().ok(),
+                    };
+                    match self.matches(v, ip) {
                         Ok(matched) if matched != self.negated => tally.any_true = true,
                         Ok(_) => tally.any_false = true,
                         Err(u) => {
@@ -311,48 +398,77 @@ impl CompiledCondition {
         self.source == KeySource::CurrentTime
     }
 
-    /// Calls `f` with each request value of the key, with the stand-ins of the special keys.
+    /// Calls `f` with each request value of the key (and its inline index, if it has one), in the
+    /// order given, with the stand-ins of the special keys.
     fn for_each_value<'a>(
         &self,
         ctx: &Context<'a>,
         now: OffsetDateTime,
-        mut f: impl FnMut(RequestValue<'a>),
+        memo: Option<&Memo>,
+        mut f: impl FnMut(Indexed<'a>),
     ) {
         let mut any = false;
-        for value in ctx.values(&self.key) {
-            any = true;
-            f(RequestValue::Text(value));
+        match (memo, self.slot) {
+            (Some(memo), Some(slot)) => {
+                let mut mask = memo.entries_of(self, ctx, usize::from(slot));
+                let inline = ctx.inline_entries();
+                while mask != 0 {
+                    let i = mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    if let Some(&(_, value)) = inline.get(i) {
+                        any = true;
+                        f((RequestValue::Text(value), Some(i)));
+                    }
+                }
+                for (key, value) in ctx.spilled_entries() {
+                    if key.eq_ignore_ascii_case(&self.key) {
+                        any = true;
+                        f((RequestValue::Text(value), None));
+                    }
+                }
+            }
+            _ => {
+                for value in ctx.values(&self.key) {
+                    any = true;
+                    f((RequestValue::Text(value), None));
+                }
+            }
         }
         if any {
             return;
         }
         match self.source {
             KeySource::Context => {}
-            KeySource::CurrentTime => f(RequestValue::Time(ctx.current_time().unwrap_or(now))),
+            KeySource::CurrentTime => f((RequestValue::Time(ctx.current_time().unwrap_or(now)), None)),
             KeySource::EnterpriseProject => {
                 if let Some(ep) = ctx.enterprise_project() {
-                    f(RequestValue::Text(ep));
+                    f((RequestValue::Text(ep), None));
                 }
             }
         }
     }
 
     /// Whether one request value matches some policy value (before negation).
-    fn matches(&self, value: RequestValue<'_>) -> Result<bool, Unevaluable> {
+    /// `ip` parses a text value as an address (possibly remembered).
+    fn matches(
+        &self,
+        value: RequestValue<'_>,
+        ip: impl Fn(&str) -> Option<IpAddr>,
+    ) -> Result<bool, Unevaluable> {
         if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
             return Ok(dates.iter().any(|d| cmp.test(&t, d)));
         }
         match value {
-            RequestValue::Text(text) => self.matches_text(text),
+            RequestValue::Text(text) => self.matches_text(text, ip),
             RequestValue::Time(t) => {
                 let mut buf = [0u8; 64];
-                self.matches_text(time_text(t, &mut buf).ok_or(EXPECT_DATE)?)
+                self.matches_text(time_text(t, &mut buf).ok_or(EXPECT_DATE)?, ip)
             }
         }
     }
 
     /// Whether one request value, as text, matches some policy value (before negation).
-    fn matches_text(&self, text: &str) -> Result<bool, Unevaluable> {
+    fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
             Test::Equals(ps) => ps.iter().any(|p| p == text),
             Test::EqualsIgnoreCase(ps) => ps
@@ -374,7 +490,7 @@ impl CompiledCondition {
                 ps.contains(&b)
             }
             Test::Ip(nets) => {
-                let addr: IpAddr = text.parse().map_err(|_| EXPECT_IP)?;
+                let addr = ip(text).ok_or(EXPECT_IP)?;
                 let mapped = addr.to_canonical();
                 nets.iter().any(|n| n.contains(&addr) || n.contains(&mapped))
             }
