@@ -6,24 +6,17 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+mod common;
+
+use common::IMAGES;
 use ims_iam::{operations, route};
 
-const IMAGES: [&str; 3] = [
-    "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11",
-    "6a6f9b7e-2c1d-4e55-b2a4-0e8f1c3d5a79",
-    "f3c2a1b0-9d8e-4f7a-8b6c-5d4e3f2a1b0c",
-];
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
+/// Tags as clients send them: plain, with a dash, an encoded slash, and encoded UTF-8.
+const TAGS: [&str; 4] = ["env", "cost-center", "a%2Fb", "%E7%8E%AF%E5%A2%83"];
 
 fn concrete(template: &str, n: usize) -> String {
-    let tag = ["env", "cost-center", "a%2Fb", "%E7%8E%AF%E5%A2%83"][n % 4];
-    template
-        .replace("{image_id}", IMAGES[n % IMAGES.len()])
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{tag}", tag)
-        .replace("{key}", tag)
+    common::concrete_with(template, n, &TAGS)
 }
 
 /// `(method, target)` pairs.

@@ -2,24 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use common::{ims_iam, json};
 
 const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-
-fn ims_iam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ims-iam"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn tag_target() -> String {
     format!("/v2/images/{UUID}/tags/env")

@@ -3,25 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{code, stdout};
+
+use std::process::Output;
 
 use serde_json::Value;
 
+/// Runs `ims-iam lint ARGS...`.
 fn ims_iam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ims-iam"))
-        .arg("lint")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    common::ims_iam(&all)
 }
 
 fn json(out: &Output) -> Value {

@@ -10,8 +10,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{ims_iam, json};
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,19 +31,6 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const LIST: &str = "/v2/cloudimages";
 
 // ---- helpers ----
-
-fn ims_iam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ims-iam"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 /// Writes `text` to a fresh file under the test's scratch directory.
 fn scratch(name: &str, text: &str) -> PathBuf {

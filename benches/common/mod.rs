@@ -287,7 +287,12 @@ pub fn statements_10k() -> Vec<PolicySpec> {
 
 /// A concrete path for a template (`n` varies the ids and the tag).
 pub fn concrete(template: &str, n: usize) -> String {
-    let tag = ["env", "cost-center", "a%2Fb", "team"][n % 4];
+    concrete_with(template, n, &["env", "cost-center", "a%2Fb", "team"])
+}
+
+/// A concrete path for a template, the tag (and key) taken from `tags` (`n` varies the ids and the tag).
+pub fn concrete_with(template: &str, n: usize, tags: &[&str]) -> String {
+    let tag = tags[n % tags.len()];
     template
         .replace("{image_id}", IMAGES[n % IMAGES.len()])
         .replace("{project_id}", PROJECT)
