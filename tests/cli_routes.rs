@@ -183,3 +183,20 @@ fn usage_errors_exit_2() {
     assert_eq!(code(&run(&["routes", "--format", "xml"])), 2);
     assert_eq!(code(&run(&["routes", "extra"])), 2);
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ims-iam"))
+        .args(["routes", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the command writes, like `ims-iam routes | true`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -143,16 +143,19 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     match args.format {
         Format::Json => {
             let out = decision_json(&decision, &explanation, &request);
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            super::out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&out).unwrap_or_default()
+            ));
         }
         Format::Text => {
-            println!("{}: {}", op, op.name());
-            println!("{}", explanation.summary(&decision));
+            let mut text = format!("{}: {}\n{}\n", op, op.name(), explanation.summary(&decision));
             if args.explain {
                 for note in explanation.notes() {
-                    println!("  note: {note}");
+                    text.push_str(&format!("  note: {note}\n"));
                 }
             }
+            super::out(&text);
         }
     }
     if decision.is_allowed() {
@@ -226,7 +229,10 @@ fn fail(format: Format, failure: &Failure, extra: Option<Value>) -> ExitCode {
             if let (Some(Value::Object(extra)), Some(map)) = (extra, out.as_object_mut()) {
                 map.extend(extra);
             }
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            super::out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&out).unwrap_or_default()
+            ));
         }
         Format::Text => eprintln!("error ({}): {}", failure.kind, failure.message),
     }

@@ -3,7 +3,6 @@
 //! Exit codes: 0 nothing at or above the `--fail-on` level, 1 otherwise, 2 usage errors or unreadable
 //! input.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,8 +100,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         LintFormat::Json => format!("{:#}\n", lint::to_json(&findings)),
         LintFormat::Sarif => format!("{:#}\n", lint::to_sarif(&findings)),
     };
-    // A closed pipe (`ims-iam lint ... | head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    super::out(&output);
     for e in &errors {
         eprintln!("error: {e}");
     }

@@ -42,7 +42,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         (Format::Text, Ok(m)) => matched_text(m),
         (Format::Text, Err(e)) => rejected_text(e),
     };
-    print!("{text}");
+    super::out(&text);
     if result.is_ok() {
         ExitCode::SUCCESS
     } else {

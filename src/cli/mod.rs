@@ -59,6 +59,13 @@ pub(crate) enum Format {
     Json,
 }
 
+/// Writes to standard output. A closed pipe (`ims-iam routes | head`) ends the output quietly instead of
+/// panicking as `println!` would; the exit code still reports the command's result.
+pub(crate) fn out(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// Exit code 2: usage errors, unreadable or invalid input.
 pub(crate) const EXIT_ERROR: u8 = 2;
 

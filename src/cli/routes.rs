@@ -20,14 +20,14 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Format::Json => {
             let all = Value::Array(operations().iter().map(operation_json).collect());
             match serde_json::to_string_pretty(&all) {
-                Ok(text) => println!("{text}"),
+                Ok(text) => super::out(&format!("{text}\n")),
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(super::EXIT_ERROR);
                 }
             }
         }
-        Format::Text => print!("{}", table(operations())),
+        Format::Text => super::out(&table(operations())),
     }
     ExitCode::SUCCESS
 }

@@ -47,7 +47,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 let f = report.failures().count();
                 passed += report.cases.len() - f;
                 failed += f;
-                print!("{report}");
+                super::out(&report.to_string());
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -55,7 +55,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    super::out(&format!("{passed} passed, {failed} failed\n"));
     if invalid {
         ExitCode::from(EXIT_ERROR)
     } else if failed > 0 {
