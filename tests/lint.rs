@@ -490,3 +490,20 @@ fn did_you_mean_suggests_close_spellings_only() {
     assert_eq!(suggestion("ims:images:read"), None);
     assert_eq!(suggestion("ims:volumes:get"), None);
 }
+
+#[test]
+fn a_huge_file_is_read_only_up_to_the_size_limit_and_reported() {
+    // `/dev/zero` never ends: an unbounded read would never return.
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        return;
+    }
+    let findings = ims_iam::lint::lint_file(zero, &ims_iam::lint::Options::default()).unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code(), "IMS007");
+    assert!(
+        findings[0].message().contains("max_document_bytes"),
+        "{}",
+        findings[0].message()
+    );
+}

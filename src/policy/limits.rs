@@ -3,6 +3,15 @@
 use std::io::{self, Read};
 use std::path::Path;
 
+/// Reads at most `cap + 1` bytes of a file: enough to tell whether it is over `cap` without reading the
+/// rest, so a huge file (or `/dev/zero`) costs `cap` bytes, not its size.
+pub(crate) fn read_capped(path: &Path, cap: usize) -> io::Result<Vec<u8>> {
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// The highest nesting depth the parser accepts whatever [`Limits::max_depth`] says (the JSON library
 /// underneath stops at 128 levels; this bound keeps the parser independent of that).
 pub(crate) const DEPTH_CAP: usize = 100;
@@ -101,11 +110,7 @@ impl Limits {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn read_file(&self, path: &Path) -> io::Result<String> {
-        let cap = u64::try_from(self.max_document_bytes)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1);
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+        let bytes = read_capped(path, self.max_document_bytes)?;
         if bytes.len() > self.max_document_bytes {
             // Over the limit, which the parser reports; the cut may have split a character.
             return Ok(String::from_utf8_lossy(&bytes).into_owned());

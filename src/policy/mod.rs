@@ -10,6 +10,7 @@ mod parse;
 pub use error::ParseError;
 pub(crate) use extent::document_extent;
 pub use limits::Limits;
+pub(crate) use limits::read_capped;
 pub use model::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
     Statement, Version,

@@ -66,7 +66,6 @@ mod error;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{DefaultHasher, Hasher};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -243,18 +242,15 @@ fn read_capped(path: &Path) -> Result<String, PrincipalsError> {
         path: path.to_owned(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut text = String::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(io)?;
-    if text.len() as u64 > MAX_FILE_BYTES {
+    let cap = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    let bytes = crate::policy::read_capped(path, cap).map_err(io)?;
+    if bytes.len() > cap {
         return Err(PrincipalsError::TooLarge {
             path: path.to_owned(),
             limit: MAX_FILE_BYTES,
         });
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// The change-detection fingerprint of a list of file contents (`None`: unreadable).
