@@ -19,6 +19,7 @@ pub use eval::{
     ActionVerdict, Context, Decision, Explanation, NoTrace, Reason, RequestError, TraceEvent, TraceSink,
 };
 pub use matrix::{
+    Basis, Cloud,
     ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
     known_actions, operations, overlaps,
 };

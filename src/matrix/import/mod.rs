@@ -120,6 +120,10 @@ fn is_html(text: &str) -> bool {
 ///     iam_project: true,
 ///     enterprise_project: true,
 ///     sources: vec![source.into()],
+///     basis: "permission-table".into(),
+///     inferred_from: None,
+///     basis_note: None,
+///     clouds: std::collections::BTreeMap::new(),
 /// };
 /// let file = merge([
 ///     vec![row("Querying the Image Quota", "new", "ims:quotas:get")],
@@ -149,7 +153,10 @@ pub fn merge(pages: impl IntoIterator<Item = Vec<Row>>) -> Result<MatrixFile, Im
             }
         }
     }
-    Ok(MatrixFile { operations })
+    Ok(MatrixFile {
+        clouds: Vec::new(),
+        operations,
+    })
 }
 
 fn merge_row(into: &mut Row, row: Row) -> Result<(), ImportError> {
