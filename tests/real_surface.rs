@@ -56,7 +56,12 @@ fn every_sdk_operation_routes_to_its_row_in_every_profile() {
                 .route(&op.method, &target)
                 .unwrap_or_else(|e| panic!("{} ({} {target}) in {cloud}: {e}", op.name, op.method));
             assert_eq!(m.operation().template(), op.path, "{}", op.name);
-            assert_eq!(m.operation().method(), Method::parse(&op.method).unwrap(), "{}", op.name);
+            assert_eq!(
+                m.operation().method(),
+                Method::parse(&op.method).unwrap(),
+                "{}",
+                op.name
+            );
             assert_eq!(m.operation().cloud(), cloud);
         }
     }
@@ -109,7 +114,11 @@ fn rows_no_permission_page_lists_say_where_their_facts_come_from() {
             Basis::Decision => {
                 assert!(row.basis_note().is_some_and(|n| !n.is_empty()), "{row}");
                 // Fail closed: only rows that change nothing may require no action by decision.
-                assert_eq!(row.method(), Method::Get, "{row}: a decision row must be read-only");
+                assert_eq!(
+                    row.method(),
+                    Method::Get,
+                    "{row}: a decision row must be read-only"
+                );
             }
         }
     }
@@ -135,9 +144,21 @@ fn openstack_clients_route_or_are_refused_as_documented() {
         ("GET", "/v2/schemas/member".into(), Ok("/v2/schemas/member")),
         ("GET", "/v2/schemas/members".into(), Ok("/v2/schemas/members")),
         // Tags: the Glance clients put the raw tag in the path.
-        ("PUT", format!("{image}/tags/env"), Ok("/v2/images/{image_id}/tags/{tag}")),
-        ("DELETE", format!("{image}/tags/env"), Ok("/v2/images/{image_id}/tags/{tag}")),
-        ("PUT", format!("{image}/tags/a%2Fb"), Ok("/v2/images/{image_id}/tags/{tag}")),
+        (
+            "PUT",
+            format!("{image}/tags/env"),
+            Ok("/v2/images/{image_id}/tags/{tag}"),
+        ),
+        (
+            "DELETE",
+            format!("{image}/tags/env"),
+            Ok("/v2/images/{image_id}/tags/{tag}"),
+        ),
+        (
+            "PUT",
+            format!("{image}/tags/a%2Fb"),
+            Ok("/v2/images/{image_id}/tags/{tag}"),
+        ),
         ("PUT", format!("{image}/tags/a/b"), Err("not_found")),
         ("PUT", format!("{image}/tags/"), Err("empty_segment")),
         // Image calls.
@@ -166,7 +187,10 @@ fn new_parameter_formats_fail_closed() {
         (format!("/v1/{PROJECT}/jobs/{JOB}"), true),
         (format!("/v1/{PROJECT}/jobs/not-a-job"), false),
         (format!("/v1/{PROJECT}/jobs/{}", JOB.to_uppercase()), true),
-        ("/v1/cloudimages/job/ff8080814dbd65d7014dbe0d84db001".into(), false),
+        (
+            "/v1/cloudimages/job/ff8080814dbd65d7014dbe0d84db001".into(),
+            false,
+        ),
         (format!("/v1/cloudimages/job/{JOB}"), true),
         ("/v1".into(), true),
         ("/v22.10".into(), true),
@@ -186,7 +210,10 @@ fn new_parameter_formats_fail_closed() {
     }
     // The relaxed router takes any non-empty segment.
     let relaxed = Router::default().accept_any_param_format();
-    assert_eq!(relaxed.route("GET", "/versions").unwrap().param("version"), Some("versions"));
+    assert_eq!(
+        relaxed.route("GET", "/versions").unwrap().param("version"),
+        Some("versions")
+    );
 }
 
 #[test]
@@ -205,9 +232,16 @@ fn the_version_row_matches_only_one_segment_paths() {
         }
         let target = o.template().replace("{version}", "v2");
         let target = fill(&target);
-        assert_eq!(route("GET", &target).unwrap().operation().index(), o.index(), "{o}");
+        assert_eq!(
+            route("GET", &target).unwrap().operation().index(),
+            o.index(),
+            "{o}"
+        );
     }
-    assert!(ims_iam::overlaps().all(|o| o.winner.index() != version.index() && o.loser.index() != version.index()));
+    assert!(
+        ims_iam::overlaps()
+            .all(|o| o.winner.index() != version.index() && o.loser.index() != version.index())
+    );
 }
 
 #[test]

@@ -8,9 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::model::{
-    ActionEntry, BASES, CLOUDS, DependencyGroup, MatrixFile, Row, SITUATIONS, check_action,
-};
+use super::model::{ActionEntry, BASES, CLOUDS, DependencyGroup, MatrixFile, Row, SITUATIONS, check_action};
 use super::template::{self, ParamFormatName, TemplateSegment};
 
 const SECTIONS: &[&str] = &[
@@ -68,16 +66,28 @@ fn facts<'r>(row: &'r Row, cloud: &str) -> Facts<'r> {
 fn check_profiles(file: &MatrixFile) -> Result<(), String> {
     let ids: Vec<&str> = file.clouds.iter().map(|c| c.id.as_str()).collect();
     if ids != CLOUDS {
-        return Err(format!("the `[[cloud]]` profiles must be {CLOUDS:?}, in that order; found {ids:?}"));
+        return Err(format!(
+            "the `[[cloud]]` profiles must be {CLOUDS:?}, in that order; found {ids:?}"
+        ));
     }
-    if let Some(c) = file.clouds.iter().find(|c| c.name.trim().is_empty() || c.sources.is_empty()) {
-        return Err(format!("cloud `{}`: a profile needs a name and at least one source", c.id));
+    if let Some(c) = file
+        .clouds
+        .iter()
+        .find(|c| c.name.trim().is_empty() || c.sources.is_empty())
+    {
+        return Err(format!(
+            "cloud `{}`: a profile needs a name and at least one source",
+            c.id
+        ));
     }
     let rows = &file.operations;
     for (i, row) in rows.iter().enumerate() {
         let at = format!("operation {i} ({} {})", row.method, row.template);
         if !BASES.contains(&row.basis.as_str()) {
-            return Err(format!("{at}: unknown basis `{}` (expected one of {BASES:?})", row.basis));
+            return Err(format!(
+                "{at}: unknown basis `{}` (expected one of {BASES:?})",
+                row.basis
+            ));
         }
         match (row.basis.as_str(), &row.inferred_from, &row.basis_note) {
             ("inferred", None, _) => return Err(format!("{at}: an inferred row needs `inferred_from`")),
@@ -99,7 +109,10 @@ fn check_profiles(file: &MatrixFile) -> Result<(), String> {
             }
             for a in own.actions.iter().flatten() {
                 check_action(&a.action).map_err(|e| format!("{at}: cloud `{cloud}`: {e}"))?;
-                if a.when.as_ref().is_some_and(|w| !SITUATIONS.iter().any(|(id, _)| id == w)) {
+                if a.when
+                    .as_ref()
+                    .is_some_and(|w| !SITUATIONS.iter().any(|(id, _)| id == w))
+                {
                     return Err(format!("{at}: cloud `{cloud}`: unknown situation"));
                 }
             }
