@@ -764,7 +764,8 @@ mod tests {
             .split('/')
             .map(|s| match s {
                 "{image_id}" => UUID,
-                "{project_id}" | "{member_id}" => "0123456789abcdef0123456789abcdef",
+                "{project_id}" | "{member_id}" | "{job_id}" => "0123456789abcdef0123456789abcdef",
+                "{version}" => "v2",
                 s if s.starts_with('{') => "x",
                 s => s,
             })
