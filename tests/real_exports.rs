@@ -74,7 +74,7 @@ fn list_responses_get_the_same_strict_errors() {
     let doc = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"]}]}"#;
     let cases = [
         // An unknown key beside `roles`.
-        (format!(r#"{{"roles": [], "role": 1}}"#), "unknown_field", (1, 15)),
+        (r#"{"roles": [], "next": 1}"#.to_owned(), "unknown_field", (1, 15)),
         // `roles` is not an array.
         (r#"{"roles": {}}"#.to_owned(), "invalid_type", (1, 11)),
         // A role without a name.
@@ -92,7 +92,7 @@ fn list_responses_get_the_same_strict_errors() {
             (2, 27),
         ),
         // Trailing data and duplicate keys, as everywhere.
-        (format!(r#"{{"roles": [], "roles": []}}"#), "duplicate_key", (1, 15)),
+        (r#"{"roles": [], "roles": []}"#.to_owned(), "duplicate_key", (1, 15)),
     ];
     for (text, kind, (line, column)) in cases {
         let err = PolicyDocument::parse_file(&text).unwrap_err();

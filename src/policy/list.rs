@@ -78,7 +78,10 @@ impl PolicyDocument {
             source: &source,
             limits,
         };
-        let is_list = matches!(&root.value, Value::Object(m) if m.iter().any(|m| m.key == "roles"));
+        // The same shape rules as `parse`: a document or an envelope first, then a list.
+        let is_list = matches!(&root.value, Value::Object(m)
+            if m.iter().any(|m| m.key == "roles")
+                && !m.iter().any(|m| matches!(m.key.as_str(), "role" | "Version" | "Statement")));
         if !is_list {
             return PolicyDocument::parse_with_limits(text, limits).map(PolicyFile::Single);
         }

@@ -136,16 +136,15 @@ impl Reader<'_, '_> {
     fn file(&self, root: &Node<'_>) -> Result<PolicyDocument, ParseError> {
         let members = self.object(root, &Path::Root, "an object (a policy document or a role)")?;
         let has = |key: &str| members.iter().any(|m| m.key == key);
-        if let Some(roles) = members.iter().find(|m| m.key == "roles") {
-            let reason = "a list response holds one policy per role: load the file with \
-                          `PolicyDocument::parse_file`"
-                .to_owned();
-            return Err(self.invalid(&roles.value, &Path::Root.key("roles"), reason));
-        }
         if has("Version") || has("Statement") {
             self.document(root, members, &Path::Root, None)
         } else if let Some(role) = members.iter().find(|m| m.key == "role") {
             self.envelope(members, role)
+        } else if let Some(roles) = members.iter().find(|m| m.key == "roles") {
+            let reason = "a list response holds one policy per role: load the file with \
+                          `PolicyDocument::parse_file`"
+                .to_owned();
+            Err(self.invalid(&roles.value, &Path::Root.key("roles"), reason))
         } else if has("policy") || members.iter().any(|m| ROLE_METADATA.contains(&m.key.as_str())) {
             self.role(root, members, &Path::Root)
         } else {

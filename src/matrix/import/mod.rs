@@ -308,7 +308,11 @@ pub fn to_toml(file: &MatrixFile) -> String {
                 let _ = writeln!(out, "actions = {}", block_array(actions.iter().map(action_table)));
             }
             if let Some(groups) = &facts.dependencies {
-                let _ = writeln!(out, "dependencies = {}", block_array(groups.iter().map(dependency_table)));
+                let _ = writeln!(
+                    out,
+                    "dependencies = {}",
+                    block_array(groups.iter().map(dependency_table))
+                );
             }
             if let Some(ep) = facts.enterprise_project {
                 let _ = writeln!(out, "enterprise_project = {ep}");
