@@ -145,7 +145,14 @@ fn family_values(op: &str) -> Vec<Value> {
         v.extend([json!(true), json!(false)]);
         v
     } else if op.contains("IpAddress") {
-        texts(&["10.0.0.0/8", "::ffff:10.0.0.0/104", "::/0", "10.1.2.3", "::ffff:10.1.2.3", "2001:db8::1"])
+        texts(&[
+            "10.0.0.0/8",
+            "::ffff:10.0.0.0/104",
+            "::/0",
+            "10.1.2.3",
+            "::ffff:10.1.2.3",
+            "2001:db8::1",
+        ])
     } else {
         let mut v = texts(TEXTS);
         v.extend([json!(1), json!(true)]);
@@ -164,11 +171,12 @@ fn operator() -> impl Strategy<Value = String> {
     )
         .prop_map(|(op, prefix, if_exists)| {
             // Prefixes and `IfExists` on `Null` are compile errors: rarely.
-            let (prefix, if_exists) = if op.contains("Null") && (prefix.len() + usize::from(if_exists)) % 4 != 0 {
-                ("", false)
-            } else {
-                (prefix, if_exists)
-            };
+            let (prefix, if_exists) =
+                if op.contains("Null") && (prefix.len() + usize::from(if_exists)) % 4 != 0 {
+                    ("", false)
+                } else {
+                    (prefix, if_exists)
+                };
             format!("{prefix}{op}{}", if if_exists { "IfExists" } else { "" })
         })
 }
@@ -195,7 +203,14 @@ fn statement() -> impl Strategy<Value = Value> {
             1..3,
         ),
         prop::collection::vec(condition(), 0..3),
-        prop::sample::select(vec![None, None, None, Some("*"), Some("ims:*:*:*:*"), Some("ims:*:*:image:x")]),
+        prop::sample::select(vec![
+            None,
+            None,
+            None,
+            Some("*"),
+            Some("ims:*:*:*:*"),
+            Some("ims:*:*:image:x"),
+        ]),
     )
         .prop_map(|(deny, not_action, patterns, conditions, resource)| {
             // Rarely a malformed pattern (`ims::list`): a compile error for the whole set.
@@ -243,14 +258,19 @@ fn request() -> impl Strategy<Value = MRequest> {
         prop::sample::subsequence(Situation::ALL.iter().map(|s| s.id()).collect::<Vec<_>>(), 0..=2),
         prop::collection::vec((prop::sample::select(KEYS), prop::sample::select(TEXTS)), 0..5),
     )
-        .prop_map(|(path_project, project, enterprise_project, situations, values)| MRequest {
-            path_project,
-            project,
-            enterprise_project,
-            situations,
-            values: values.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
-            now: OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
-        })
+        .prop_map(
+            |(path_project, project, enterprise_project, situations, values)| MRequest {
+                path_project,
+                project,
+                enterprise_project,
+                situations,
+                values: values
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+                now: OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
+            },
+        )
 }
 
 /// The evaluator's answer in the model's vocabulary.

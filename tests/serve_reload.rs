@@ -19,7 +19,8 @@ use ims_iam::gateway::PolicyStore;
 use serde_json::{Value, json};
 
 const TAGGER: &str = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get", "ims:images:update"]}]}"#;
-const READER: &str = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"]}]}"#;
+const READER: &str =
+    r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"]}]}"#;
 
 /// How long one answer may take while a reload runs or hangs: far above the milliseconds it takes,
 /// far below the hang.
@@ -66,7 +67,11 @@ impl Release {
             return;
         }
         // Read and write: on Linux this open never blocks, and it wakes a reader blocked in open.
-        let mut pipe = OpenOptions::new().read(true).write(true).open(&self.fifo).unwrap();
+        let mut pipe = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.fifo)
+            .unwrap();
         let staged = self.fifo.with_extension("staged");
         std::fs::write(&staged, self.content).unwrap();
         std::fs::rename(&staged, &self.fifo).unwrap();
@@ -124,7 +129,11 @@ fn a_reload_hung_on_a_fifo_delays_no_decision_and_no_health_check() {
     let mut rounds = 0;
     while Instant::now() < polls_until {
         let h = health(&server);
-        assert_eq!((h["reloading"].clone(), h["revision"].clone()), (json!(true), json!(1)), "{h}");
+        assert_eq!(
+            (h["reloading"].clone(), h["revision"].clone()),
+            (json!(true), json!(1)),
+            "{h}"
+        );
         let (ready, _, _) = timed("GET /readyz", || send(server.addr, "GET /readyz", &[]));
         assert_eq!(ready, 200, "a reload in progress has not failed");
         let status = timed("a decision", || server.check("PUT", &tag, "bob"));
@@ -143,8 +152,16 @@ fn a_reload_hung_on_a_fifo_delays_no_decision_and_no_health_check() {
         assert!(Instant::now() < deadline, "the reload never ended");
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(health(&server)["revision"], 3, "two SIGHUPs during the hang: one follow-up");
-    assert_eq!(server.check("PUT", &tag, "bob"), 403, "the new set (read only) serves");
+    assert_eq!(
+        health(&server)["revision"],
+        3,
+        "two SIGHUPs during the hang: one follow-up"
+    );
+    assert_eq!(
+        server.check("PUT", &tag, "bob"),
+        403,
+        "the new set (read only) serves"
+    );
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -174,7 +191,10 @@ fn a_reload_request_during_a_hung_reload_returns_at_once_and_is_coalesced() {
     for _ in 0..3 {
         let outcome = timed("request_reload", || store.request_reload());
         assert!(outcome.is_none(), "a reload runs: coalesced");
-        assert_eq!(timed("reload_if_changed", || store.reload_if_changed().unwrap()), None);
+        assert_eq!(
+            timed("reload_if_changed", || store.reload_if_changed().unwrap()),
+            None
+        );
         assert_eq!(timed("last_error", || store.last_error()), None);
         assert_eq!(store.revision(), 1);
     }
@@ -183,7 +203,11 @@ fn a_reload_request_during_a_hung_reload_returns_at_once_and_is_coalesced() {
     // The three requests made during the hang were served by exactly one more reload.
     assert_eq!(store.revision(), 3);
     assert!(!store.is_reloading());
-    assert_eq!(store.request_reload().unwrap().unwrap(), 4, "no reload runs: at once");
+    assert_eq!(
+        store.request_reload().unwrap().unwrap(),
+        4,
+        "no reload runs: at once"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -235,7 +259,10 @@ fn requests_during_a_long_reload_do_not_wait_for_it() {
         if h["revision"] == 2 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "the reload never ended");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the reload never ended"
+        );
         if h["reloading"] == true {
             let start = Instant::now();
             let status = server.check("GET", &get, "bob");
@@ -247,9 +274,18 @@ fn requests_during_a_long_reload_do_not_wait_for_it() {
     let reload = started.elapsed();
     // The property, not a benchmark: requests kept being answered throughout the reload, each in a
     // small fraction of it.
-    assert!(during >= 5, "only {during} requests while the reload ({reload:?}) ran");
-    assert!(slowest < BOUND, "a request took {slowest:?} during a {reload:?} reload");
-    assert!(slowest * 4 < reload, "a request took {slowest:?} during a {reload:?} reload");
+    assert!(
+        during >= 5,
+        "only {during} requests while the reload ({reload:?}) ran"
+    );
+    assert!(
+        slowest < BOUND,
+        "a request took {slowest:?} during a {reload:?} reload"
+    );
+    assert!(
+        slowest * 4 < reload,
+        "a request took {slowest:?} during a {reload:?} reload"
+    );
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }

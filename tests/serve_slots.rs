@@ -51,7 +51,13 @@ fn slow_connections_filling_every_slot_delay_a_request_less_than_a_second() {
     let (file, _) = temp_principals("slots");
     let server = Server::start(
         &file,
-        &["--watch", "0", "--no-decision-log", "--max-connections", &SLOTS.to_string()],
+        &[
+            "--watch",
+            "0",
+            "--no-decision-log",
+            "--max-connections",
+            &SLOTS.to_string(),
+        ],
     );
     let stop = Arc::new(AtomicBool::new(false));
     let closed = Arc::new(AtomicUsize::new(0));
@@ -75,7 +81,10 @@ fn slow_connections_filling_every_slot_delay_a_request_less_than_a_second() {
     }
     assert!(slowest < Duration::from_secs(1), "a request waited {slowest:?}");
     // The slow clients did hold the slots: the server had to close them for missing the timeout.
-    assert!(closed_by_server >= SLOTS, "only {closed_by_server} slow connections closed");
+    assert!(
+        closed_by_server >= SLOTS,
+        "only {closed_by_server} slow connections closed"
+    );
     drop(server);
     std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
 }

@@ -31,7 +31,14 @@ fn get_image(set: &PolicySet, ctx: &Context<'_>) -> Reason {
 
 #[test]
 fn malformed_action_patterns_are_compile_errors() {
-    for bad in ["ims::list", "ims:images.get", "ims:images: get", "ims:imägés:get", ":ims", "ims:images:"] {
+    for bad in [
+        "ims::list",
+        "ims:images.get",
+        "ims:images: get",
+        "ims:imägés:get",
+        ":ims",
+        "ims:images:",
+    ] {
         let text = format!(
             r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": ["ims:images:get", {}]}}]}}"#,
             serde_json::to_string(bad).unwrap()
@@ -43,9 +50,20 @@ fn malformed_action_patterns_are_compile_errors() {
     // An empty one is already refused by the parser.
     let empty = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": [""]}]}"#;
     assert!(Policy::parse("p", Scope::Global, empty).is_err());
-    for good in ["ims:*", "*", "IMS:images:get", "ims:*:get*", "ims:images:?et", "a-b_c:d:e"] {
-        let text = format!(r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": ["{good}"]}}]}}"#);
-        assert!(PolicySet::new([Policy::parse("p", Scope::Global, &text).unwrap()]).is_ok(), "{good}");
+    for good in [
+        "ims:*",
+        "*",
+        "IMS:images:get",
+        "ims:*:get*",
+        "ims:images:?et",
+        "a-b_c:d:e",
+    ] {
+        let text =
+            format!(r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": ["{good}"]}}]}}"#);
+        assert!(
+            PolicySet::new([Policy::parse("p", Scope::Global, &text).unwrap()]).is_ok(),
+            "{good}"
+        );
     }
 }
 
@@ -63,11 +81,20 @@ fn project_attachments_when_the_project_is_unknown() {
     let unknown = Context::default();
     let known = Context::default().with_project(P);
     // Cannot grant when the project is unknown ...
-    assert_eq!(get_image(&set(vec![allow.clone()]), &unknown), Reason::ImplicitDeny);
+    assert_eq!(
+        get_image(&set(vec![allow.clone()]), &unknown),
+        Reason::ImplicitDeny
+    );
     assert_eq!(get_image(&set(vec![allow]), &known), Reason::Allow);
     // ... but its Deny statements apply.
-    assert_eq!(get_image(&set(vec![global.clone(), deny.clone()]), &unknown), Reason::ExplicitDeny);
-    assert_eq!(get_image(&set(vec![global.clone(), deny.clone()]), &known), Reason::ExplicitDeny);
+    assert_eq!(
+        get_image(&set(vec![global.clone(), deny.clone()]), &unknown),
+        Reason::ExplicitDeny
+    );
+    assert_eq!(
+        get_image(&set(vec![global.clone(), deny.clone()]), &known),
+        Reason::ExplicitDeny
+    );
     let other = Context::default().with_project("fedcba9876543210fedcba9876543210");
     assert_eq!(get_image(&set(vec![global, deny]), &other), Reason::Allow);
 }
@@ -90,8 +117,12 @@ fn several_values_without_a_set_prefix_decide_only_when_they_agree() {
         ])
     };
     let condition = r#"{"StringEquals": {"g:TagKeys": ["a", "b"]}}"#;
-    let agree = Context::default().with_value("g:TagKeys", "a").with_value("g:TagKeys", "b");
-    let mixed = Context::default().with_value("g:TagKeys", "a").with_value("g:TagKeys", "c");
+    let agree = Context::default()
+        .with_value("g:TagKeys", "a")
+        .with_value("g:TagKeys", "b");
+    let mixed = Context::default()
+        .with_value("g:TagKeys", "a")
+        .with_value("g:TagKeys", "c");
     assert_eq!(get_image(&allow(condition), &agree), Reason::Allow);
     // Mixed: unevaluable, so the safe side: an Allow does not apply, a Deny does.
     assert_eq!(get_image(&allow(condition), &mixed), Reason::ImplicitDeny);
@@ -113,11 +144,20 @@ fn values_case_folding_and_keys_end_to_end() {
         get_image(&set, ctx) == Reason::Allow
     };
     let user = |name: &'static str| Context::default().with_value("g:UserName", name);
-    assert!(allowed(r#"{"StringEqualsIgnoreCase": {"g:UserName": ["ΟΔΟΣ"]}}"#, &user("οδος")));
-    assert!(!allowed(r#"{"StringEqualsIgnoreCase": {"g:UserName": ["Straße"]}}"#, &user("STRASSE")));
+    assert!(allowed(
+        r#"{"StringEqualsIgnoreCase": {"g:UserName": ["ΟΔΟΣ"]}}"#,
+        &user("οδος")
+    ));
+    assert!(!allowed(
+        r#"{"StringEqualsIgnoreCase": {"g:UserName": ["Straße"]}}"#,
+        &user("STRASSE")
+    ));
     // Key names fold too, ASCII and beyond.
     let folded_key = Context::default().with_value("G:USERNAME", "alice");
-    assert!(allowed(r#"{"StringEquals": {"g:UserName": ["alice"]}}"#, &folded_key));
+    assert!(allowed(
+        r#"{"StringEquals": {"g:UserName": ["alice"]}}"#,
+        &folded_key
+    ));
     let greek_key = Context::default().with_value("svc:ΟΔΟΣ", "x");
     assert!(allowed(r#"{"StringEquals": {"svc:οδος": ["x"]}}"#, &greek_key));
     // Value forms, the same in policies and requests.
@@ -125,13 +165,28 @@ fn values_case_folding_and_keys_end_to_end() {
     assert!(allowed(r#"{"Bool": {"g:MFAPresent": ["TRUE"]}}"#, &mfa("True")));
     assert!(allowed(r#"{"Bool": {"g:MFAPresent": [true]}}"#, &mfa("true")));
     let age = |v: &'static str| Context::default().with_value("g:MFAAge", v);
-    assert!(allowed(r#"{"NumberLessThan": {"g:MFAAge": ["+1e3"]}}"#, &age("0999")));
+    assert!(allowed(
+        r#"{"NumberLessThan": {"g:MFAAge": ["+1e3"]}}"#,
+        &age("0999")
+    ));
     let time = |v: &'static str| Context::default().with_value("g:CurrentTime", v);
-    assert!(allowed(r#"{"DateLessThan": {"g:CurrentTime": ["2026-01-01"]}}"#, &time("2025-12-31t23:59:60z")));
+    assert!(allowed(
+        r#"{"DateLessThan": {"g:CurrentTime": ["2026-01-01"]}}"#,
+        &time("2025-12-31t23:59:60z")
+    ));
     let ip = |v: &'static str| Context::default().with_value("g:SourceIp", v);
-    assert!(allowed(r#"{"IpAddress": {"g:SourceIp": ["10.0.0.0/8"]}}"#, &ip("::ffff:10.1.2.3")));
-    assert!(allowed(r#"{"IpAddress": {"g:SourceIp": ["::ffff:10.0.0.0/104"]}}"#, &ip("10.1.2.3")));
-    assert!(!allowed(r#"{"IpAddress": {"g:SourceIp": ["::/0"]}}"#, &ip("::ffff:10.1.2.3")));
+    assert!(allowed(
+        r#"{"IpAddress": {"g:SourceIp": ["10.0.0.0/8"]}}"#,
+        &ip("::ffff:10.1.2.3")
+    ));
+    assert!(allowed(
+        r#"{"IpAddress": {"g:SourceIp": ["::ffff:10.0.0.0/104"]}}"#,
+        &ip("10.1.2.3")
+    ));
+    assert!(!allowed(
+        r#"{"IpAddress": {"g:SourceIp": ["::/0"]}}"#,
+        &ip("::ffff:10.1.2.3")
+    ));
     // A Deny on an IPv4 block is not dodged through a dual-stack socket.
     let deny_block = set(vec![
         policy(Scope::Global, r#"{"Effect": "Allow", "Action": ["ims:*:*"]}"#),
@@ -140,7 +195,10 @@ fn values_case_folding_and_keys_end_to_end() {
             r#"{"Effect": "Deny", "Action": ["ims:*:*"], "Condition": {"IpAddress": {"g:SourceIp": ["10.0.0.0/8"]}}}"#,
         ),
     ]);
-    assert_eq!(get_image(&deny_block, &ip("::ffff:10.1.2.3")), Reason::ExplicitDeny);
+    assert_eq!(
+        get_image(&deny_block, &ip("::ffff:10.1.2.3")),
+        Reason::ExplicitDeny
+    );
 }
 
 #[test]
@@ -167,7 +225,13 @@ fn the_operator_list() {
     ] {
         assert!(compiles(accepted).is_ok(), "{accepted}");
     }
-    for unknown in ["StringMatchAnyOf", "StringNotStartWith", "DateEquals", "NumberEqualsAnyOf", "IpAddressAnyOf"] {
+    for unknown in [
+        "StringMatchAnyOf",
+        "StringNotStartWith",
+        "DateEquals",
+        "NumberEqualsAnyOf",
+        "IpAddressAnyOf",
+    ] {
         let err = compiles(unknown).expect_err(unknown);
         assert_eq!(err.kind(), "unknown_operator", "{unknown}");
         assert!(err.to_string().contains("did you mean `"), "{err}");

@@ -147,4 +147,3 @@ pub fn temp_principals(name: &str) -> (PathBuf, impl Fn(&str)) {
     write("read-only");
     (file, write)
 }
-

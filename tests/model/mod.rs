@@ -112,7 +112,11 @@ fn date(text: &str) -> Option<(i64, u8, u32)> {
     }
     let t = t.to_ascii_uppercase();
     let leap = &t[17..19] == "60";
-    let t = if leap { format!("{}59{}", &t[..17], &t[19..]) } else { t };
+    let t = if leap {
+        format!("{}59{}", &t[..17], &t[19..])
+    } else {
+        t
+    };
     if t.as_bytes()[10] != b'T' {
         return None;
     }
@@ -260,7 +264,13 @@ fn valid(fam: Fam, v: &Value) -> bool {
 
 /// One request value against the policy values, before negation.
 fn one(fam: Fam, policy: &[Value], req: &str) -> Tri {
-    let any = |f: &dyn Fn(&str) -> bool| if policy.iter().any(|p| f(&text_of(p))) { Tri::T } else { Tri::F };
+    let any = |f: &dyn Fn(&str) -> bool| {
+        if policy.iter().any(|p| f(&text_of(p))) {
+            Tri::T
+        } else {
+            Tri::F
+        }
+    };
     match fam {
         Fam::Eq => any(&|p| p == req),
         Fam::EqIc => any(&|p| folded_eq(p, req)),
@@ -307,8 +317,12 @@ fn condition(written: &str, key: &str, values: &[Value], req: &MRequest) -> Resu
     if values.is_empty() || !values.iter().all(|v| valid(fam, v)) {
         return Err(());
     }
-    let mut found: Vec<String> =
-        req.values.iter().filter(|(k, _)| folded_eq(k, key)).map(|(_, v)| v.clone()).collect();
+    let mut found: Vec<String> = req
+        .values
+        .iter()
+        .filter(|(k, _)| folded_eq(k, key))
+        .map(|(_, v)| v.clone())
+        .collect();
     if found.is_empty() && folded_eq(key, "g:CurrentTime") {
         found.push(req.now.format(&Rfc3339).unwrap_or_default());
     }
@@ -318,11 +332,19 @@ fn condition(written: &str, key: &str, values: &[Value], req: &MRequest) -> Resu
     let expect = |v: &Value| boolean(&text_of(v)).unwrap_or(false);
     if fam == Fam::Null {
         let absent = found.is_empty();
-        return Ok(if values.iter().any(|v| expect(v) == absent) { Tri::T } else { Tri::F });
+        return Ok(if values.iter().any(|v| expect(v) == absent) {
+            Tri::T
+        } else {
+            Tri::F
+        });
     }
     if fam == Fam::NullOrEmpty {
         let null_or_empty = found.iter().all(String::is_empty);
-        return Ok(if values.iter().any(|v| expect(v) == null_or_empty) { Tri::T } else { Tri::F });
+        return Ok(if values.iter().any(|v| expect(v) == null_or_empty) {
+            Tri::T
+        } else {
+            Tri::F
+        });
     }
     if found.is_empty() {
         return Ok(if if_exists {
@@ -364,7 +386,9 @@ fn condition(written: &str, key: &str, values: &[Value], req: &MRequest) -> Resu
 fn action_ok(pattern: &str) -> bool {
     !pattern.is_empty()
         && pattern.split(':').all(|p| !p.is_empty())
-        && pattern.chars().all(|c| c.is_ascii_alphanumeric() || "_-:*?".contains(c))
+        && pattern
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-:*?".contains(c))
 }
 
 fn covers(statement: &Value, action: &str) -> Result<bool, ()> {
@@ -373,11 +397,18 @@ fn covers(statement: &Value, action: &str) -> Result<bool, ()> {
         (None, Some(n)) => (n, true),
         _ => return Err(()),
     };
-    let patterns: Vec<&str> = list.as_array().ok_or(())?.iter().filter_map(Value::as_str).collect();
+    let patterns: Vec<&str> = list
+        .as_array()
+        .ok_or(())?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     if !patterns.iter().all(|p| action_ok(p)) {
         return Err(());
     }
-    let hit = patterns.iter().any(|p| like(&p.to_ascii_lowercase(), &action.to_ascii_lowercase()));
+    let hit = patterns
+        .iter()
+        .any(|p| like(&p.to_ascii_lowercase(), &action.to_ascii_lowercase()));
     Ok(hit != negate)
 }
 
@@ -402,7 +433,9 @@ fn compiles(policy: &Value, req: &MRequest) -> bool {
     policy["Statement"].as_array().is_some_and(|statements| {
         statements.iter().all(|s| {
             covers(s, "ims:images:get").is_ok()
-                && conditions(s).iter().all(|(op, key, values)| condition(op, key, values, req).is_ok())
+                && conditions(s)
+                    .iter()
+                    .all(|(op, key, values)| condition(op, key, values, req).is_ok())
         })
     })
 }

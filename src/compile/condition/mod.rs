@@ -24,9 +24,9 @@ use crate::policy::{ConditionEntry, ConditionValue, Location, Spanned};
 use super::fold::{eq_folded, folded};
 use super::wildcard::{Case, Pattern};
 pub use error::ConditionError;
-use values::{Instant, parse_bool, parse_date, parse_ip, parse_net, parse_number, time_text};
 use error::ErrorKind;
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
+use values::{Instant, parse_bool, parse_date, parse_ip, parse_net, parse_number, time_text};
 
 /// What a condition says about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,9 +474,7 @@ impl CompiledCondition {
     fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
             Test::Equals(ps) => ps.iter().any(|p| p == text),
-            Test::EqualsIgnoreCase(ps) => ps
-                .iter()
-                .any(|p| p.chars().eq(folded(text))),
+            Test::EqualsIgnoreCase(ps) => ps.iter().any(|p| p.chars().eq(folded(text))),
             Test::Like(ps) => ps.iter().any(|p| p.matches(text)),
             Test::StartWith(ps) => ps.iter().any(|p| text.starts_with(p.as_str())),
             Test::EndWith(ps) => ps.iter().any(|p| text.ends_with(p.as_str())),
@@ -573,7 +571,10 @@ fn holds_if(holds: bool) -> Outcome {
 
 fn unknown_operator(operator: &Spanned<String>, base: &str) -> ConditionError {
     let written = operator.value.as_str();
-    let hint = match OPERATORS.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(base)) {
+    let hint = match OPERATORS
+        .iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(base))
+    {
         Some((name, _, _)) => format!(" (operator names are case-sensitive: did you mean `{name}`?)"),
         None => nearest_operator(base)
             .map(|name| format!(" (did you mean `{name}`?)"))
@@ -617,10 +618,14 @@ fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, Conditio
         Family::EndWith => Test::EndWith(texts()),
         Family::Number(cmp) => Test::Number(
             cmp,
-            parse_each(entry, "a finite decimal number such as `-1`, `0.5` or `1e3`", |v| match v {
-                ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
-                ConditionValue::Bool(_) => None,
-            })?,
+            parse_each(
+                entry,
+                "a finite decimal number such as `-1`, `0.5` or `1e3`",
+                |v| match v {
+                    ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
+                    ConditionValue::Bool(_) => None,
+                },
+            )?,
         ),
         Family::Date(cmp) => Test::Date(
             cmp,

@@ -178,7 +178,10 @@ pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
 /// The instant as RFC 3339 text in UTC, written into `buf`.
 pub(crate) fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
     let mut out = &mut buf[..];
-    let len = t.checked_to_offset(UtcOffset::UTC)?.format_into(&mut out, &Rfc3339).ok()?;
+    let len = t
+        .checked_to_offset(UtcOffset::UTC)?
+        .format_into(&mut out, &Rfc3339)
+        .ok()?;
     std::str::from_utf8(buf.get(..len)?).ok()
 }
 
@@ -192,7 +195,11 @@ mod tests {
 
     #[test]
     fn dates_accepted_and_refused() {
-        assert_eq!(date("2026-01-01"), date("2026-01-01T00:00:00Z"), "a date is its midnight UTC");
+        assert_eq!(
+            date("2026-01-01"),
+            date("2026-01-01T00:00:00Z"),
+            "a date is its midnight UTC"
+        );
         assert_eq!(date("2026-01-01t01:00:00+01:00"), date("2026-01-01T00:00:00z"));
         assert_eq!(date("2025-12-31T19:00:00-05:00"), date("2026-01-01T00:00:00Z"));
         assert_eq!(date("2026-01-01T00:00:00.5Z").nanos, 500_000_000);
@@ -249,9 +256,19 @@ mod tests {
         assert_eq!(net("::ffff:10.0.0.0/104").as_deref(), Some("10.0.0.0/8"));
         assert_eq!(net("::ffff:10.1.2.3").as_deref(), Some("10.1.2.3/32"));
         assert_eq!(net("::ffff:0:0/96").as_deref(), Some("0.0.0.0/0"));
-        assert_eq!(net("::/0").as_deref(), Some("::/0"), "a pure IPv6 block stays one");
+        assert_eq!(
+            net("::/0").as_deref(),
+            Some("::/0"),
+            "a pure IPv6 block stays one"
+        );
         assert_eq!(net("10.1.2.3/8").as_deref(), Some("10.0.0.0/8"));
-        for bad in ["10.0.0.0/255.0.0.0", "10.0.0.0/33", "fe80::1%eth0", "10.0.0.0/", "x"] {
+        for bad in [
+            "10.0.0.0/255.0.0.0",
+            "10.0.0.0/33",
+            "fe80::1%eth0",
+            "10.0.0.0/",
+            "x",
+        ] {
             assert_eq!(parse_net(bad), None, "{bad}");
         }
         assert_eq!(parse_ip("::ffff:10.1.2.3"), parse_ip("10.1.2.3"));
