@@ -17,6 +17,34 @@ pub(crate) fn document(actions: &[String]) -> Value {
     })
 }
 
+/// The same document as pretty-printed JSON in the usual key order (`Version`, then `Statement`;
+/// `Effect`, then `Action`), with a final newline.
+pub(crate) fn document_text(actions: &[String]) -> String {
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        #[serde(rename = "Version")]
+        version: &'static str,
+        #[serde(rename = "Statement")]
+        statement: [Statement<'a>; 1],
+    }
+    #[derive(serde::Serialize)]
+    struct Statement<'a> {
+        #[serde(rename = "Effect")]
+        effect: &'static str,
+        #[serde(rename = "Action")]
+        action: &'a [String],
+    }
+    let document = Document {
+        version: "1.1",
+        statement: [Statement {
+            effect: "Allow",
+            action: actions,
+        }],
+    };
+    // Serializing strings into memory cannot fail.
+    serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+}
+
 /// Compiles a generated document the way a user's file is compiled (attached globally).
 pub(crate) fn compile(document: &Value) -> Option<PolicySet> {
     let policy = Policy::parse("generated", Scope::Global, &document.to_string()).ok()?;
@@ -89,6 +117,14 @@ mod tests {
 
     fn allowed_by(actions: &[String]) -> BTreeSet<Access> {
         allowed(&compile(&document(actions)).unwrap())
+    }
+
+    #[test]
+    fn the_text_is_the_document() {
+        let actions = exact(&["ims:images:get", "ims:images:list"]);
+        let text = document_text(&actions);
+        assert!(text.starts_with("{\n  \"Version\": \"1.1\",\n  \"Statement\""), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), document(&actions));
     }
 
     #[test]

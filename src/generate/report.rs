@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::builder::{compact, compile, document};
+use super::builder::{compact, compile, document, document_text};
 use super::collateral::{Access, allowed};
 use super::{Generator, Unrouted};
 use crate::compile::Scope;
@@ -68,8 +68,7 @@ impl Generated {
 
     /// The policy as pretty-printed JSON with a final newline, as `ims-iam generate` prints it.
     pub fn policy_text(&self) -> Option<String> {
-        let text = serde_json::to_string_pretty(self.policy.as_ref()?).ok()?;
-        Some(text + "\n")
+        self.policy.as_ref().map(|_| document_text(&self.actions))
     }
 
     /// The policy's actions (wildcards where [`Generator::compact`] merged some).
