@@ -202,6 +202,9 @@ fn report(g: &Generated) -> String {
         let _ = writeln!(out, "  {:width$}  {n:>5}x  {actions}", access.to_string());
     }
     match g.policy() {
+        None if g.covers().is_empty() => {
+            let _ = writeln!(out, "no policy: no call routed");
+        }
         None => {
             let _ = writeln!(out, "no policy: the calls require no action");
         }

@@ -14,8 +14,9 @@ use std::io::{self, BufRead};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InputLimits {
-    /// The most bytes of one line (a call, a log record, a trace of a line-per-trace file); a longer
-    /// line is an unrouted entry of kind `line_too_long`. Default 64 KiB.
+    /// The most bytes of one line (a call, a log record); a longer line is an unrouted entry of kind
+    /// `line_too_long`, and a line 16 times longer stops the run (the file is not line-oriented, or
+    /// endless: `/dev/zero`). Default 64 KiB.
     pub max_line_bytes: usize,
     /// The most bytes read from one file. Default 1 GiB for line-oriented inputs (calls, logs: read as a
     /// stream); a CTS trace file is parsed whole and may hold at most 64 MiB.
@@ -181,6 +182,16 @@ fn escaped(s: &str) -> String {
     out
 }
 
+/// Why reading lines stopped early.
+pub(crate) enum Stop {
+    /// A read error.
+    Io(io::Error),
+    /// More than `max_bytes` were read.
+    FileTooLarge,
+    /// One line went on past 16 times the cap.
+    EndlessLine,
+}
+
 /// One line as read: its bytes (at most the cap), or the fact that it was longer.
 pub(crate) enum Line<'b> {
     /// The line, without its `\n` (nor a `\r` before it).
@@ -210,17 +221,17 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// The next line; `Ok(None)` at the end; `Err(None)` once `max_bytes` were read without reaching
-    /// the end, `Err(Some(e))` on a read error.
-    pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>, Option<io::Error>> {
+    /// The next line; `Ok(None)` at the end.
+    pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>, Stop> {
         self.buf.clear();
         let mut too_long = false;
         let mut any = false;
+        let mut length: usize = 0;
         loop {
             let chunk = match self.reader.fill_buf() {
                 Ok(c) => c,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Some(e)),
+                Err(e) => return Err(Stop::Io(e)),
             };
             if chunk.is_empty() {
                 break;
@@ -241,8 +252,12 @@ impl<R: BufRead> Lines<R> {
             let used = part.len() + usize::from(ends);
             self.reader.consume(used);
             self.read = self.read.saturating_add(used as u64);
+            length = length.saturating_add(used);
             if self.read > self.max_bytes {
-                return Err(None);
+                return Err(Stop::FileTooLarge);
+            }
+            if length > self.cap.saturating_mul(16) {
+                return Err(Stop::EndlessLine);
             }
             if ends {
                 break;
@@ -265,7 +280,7 @@ impl<R: BufRead> Lines<R> {
 mod tests {
     use super::*;
 
-    fn collect(input: &[u8], cap: usize, max: u64) -> Result<Vec<Option<String>>, bool> {
+    fn collect(input: &[u8], cap: usize, max: u64) -> Result<Vec<Option<String>>, &'static str> {
         let mut lines = Lines::new(io::BufReader::with_capacity(4, input), cap, max);
         let mut out = Vec::new();
         loop {
@@ -273,7 +288,9 @@ mod tests {
                 Ok(None) => return Ok(out),
                 Ok(Some(Line::Text(t))) => out.push(Some(String::from_utf8_lossy(t).into_owned())),
                 Ok(Some(Line::TooLong)) => out.push(None),
-                Err(e) => return Err(e.is_none()),
+                Err(Stop::Io(_)) => return Err("io"),
+                Err(Stop::FileTooLarge) => return Err("file"),
+                Err(Stop::EndlessLine) => return Err("line"),
             }
         }
     }
@@ -289,7 +306,10 @@ mod tests {
 
     #[test]
     fn a_file_past_its_byte_bound_stops() {
-        assert_eq!(collect(&[b'x'; 100], 8, 50), Err(true));
+        let lines = [b"0123456789\n".as_slice(); 10].concat();
+        assert_eq!(collect(&lines, 16, 50), Err("file"));
+        assert_eq!(collect(&[b'x'; 100], 4, 1000), Err("line"));
+        assert_eq!(collect(&[b'x'; 60], 4, 1000), Ok(vec![None]));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub use input::{InputError, InputLimits, Unrouted};
 pub use report::{Generated, ScopeSuggestion};
 
 use calls::{CallLine, RawCall};
-use input::{Line, Lines, MAX_CTS_FILE_BYTES, shown};
+use input::{Line, Lines, MAX_CTS_FILE_BYTES, Stop, shown};
 use log::LogLine;
 
 use crate::matrix::Situation;
@@ -230,19 +230,28 @@ impl Generator {
             let line = match lines.next_line() {
                 Ok(Some(line)) => line,
                 Ok(None) => return Ok(()),
-                Err(Some(source)) => {
+                Err(Stop::Io(source)) => {
                     return Err(InputError::Io {
                         file: name.to_owned(),
                         source,
                     });
                 }
-                Err(None) => {
+                Err(Stop::FileTooLarge) => {
                     return Err(InputError::Limit {
                         file: name.to_owned(),
                         line: n + 1,
                         limit: "max_file_bytes",
                         value: self.limits.max_file_bytes,
                         hint: "the file is larger than the bound (or endless)",
+                    });
+                }
+                Err(Stop::EndlessLine) => {
+                    return Err(InputError::Limit {
+                        file: name.to_owned(),
+                        line: n + 1,
+                        limit: "max_line_bytes",
+                        value: self.limits.max_line_bytes as u64,
+                        hint: "a line is 16 times longer than the bound: this is not a line-oriented file",
                     });
                 }
             };
