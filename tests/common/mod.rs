@@ -4,6 +4,9 @@
 #![allow(dead_code, reason = "each test file uses the helpers it needs")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[cfg(feature = "serve")]
+pub mod server;
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
