@@ -66,7 +66,10 @@ fn json_has_the_contract_fields() {
     assert_eq!(unrouted.len(), 2);
     assert_eq!(unrouted[1]["line"], 15);
     assert_eq!(unrouted[1]["method"], "DELETE");
-    assert_eq!(unrouted[1]["target"], "/v2/images/6a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/tags/");
+    assert_eq!(
+        unrouted[1]["target"],
+        "/v2/images/6a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/tags/"
+    );
     assert_eq!(unrouted[1]["error"]["kind"], "empty_segment");
     assert_eq!(v["dependencies"][0]["operation"], "POST /v2/cloudimages/action");
     assert_eq!(v["scope"]["suggestion"], serde_json::Value::Null);
@@ -82,8 +85,14 @@ fn exit_0_when_every_call_routes_with_a_scope_suggestion() {
     let out = ims_iam(&["generate", "--format", "json", file.to_str().unwrap()]);
     assert_eq!(code(&out), 0);
     let v = json(&out);
-    assert_eq!(v["actions"], serde_json::json!(["ims:images:list", "ims:images:update"]));
-    assert_eq!(v["scope"]["suggestion"], "project:0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        v["actions"],
+        serde_json::json!(["ims:images:list", "ims:images:update"])
+    );
+    assert_eq!(
+        v["scope"]["suggestion"],
+        "project:0123456789abcdef0123456789abcdef"
+    );
     let text = ims_iam(&["generate", file.to_str().unwrap()]);
     assert!(
         stderr(&text).contains("attach the policy with `project:0123456789abcdef0123456789abcdef`"),
@@ -119,7 +128,11 @@ fn endless_and_binary_input_stop_with_a_bound() {
     if std::path::Path::new("/dev/zero").exists() {
         let out = ims_iam(&["generate", "/dev/zero"]);
         assert_eq!(code(&out), 2);
-        assert!(stderr(&out).contains("limit `max_line_bytes`"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("limit `max_line_bytes`"),
+            "{}",
+            stderr(&out)
+        );
     }
     // A long line and a binary line among good ones are listed, not fatal.
     let mut text = b"GET /v2/cloudimages\n".to_vec();
@@ -178,7 +191,10 @@ fn standard_input_situations_and_compact() {
             "ims:wholeImages:create"
         ])
     );
-    assert_eq!(v["covers"][0]["situations"], serde_json::json!(["system-disk-image-import"]));
+    assert_eq!(
+        v["covers"][0]["situations"],
+        serde_json::json!(["system-disk-image-import"])
+    );
 }
 
 #[test]
@@ -220,7 +236,16 @@ fn decision_logs_are_replayed_per_principal() {
     );
     assert_eq!(v["unrouted"][0]["line"], 4);
     assert_eq!(v["unrouted"][0]["error"]["kind"], "dot_segment");
-    let bob = json(&ims_iam(&["generate", "--from", "log", "--principal", "bob", "--format", "json", path]));
+    let bob = json(&ims_iam(&[
+        "generate",
+        "--from",
+        "log",
+        "--principal",
+        "bob",
+        "--format",
+        "json",
+        path,
+    ]));
     assert_eq!(bob["actions"], serde_json::json!(["ims:images:list"]));
     assert_eq!(bob["ignored"], 2, "the listening event and alice's record");
 }

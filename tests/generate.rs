@@ -26,7 +26,9 @@ fn concrete(template: &str) -> String {
 }
 
 fn context(situations: &[Situation]) -> Context<'static> {
-    situations.iter().fold(Context::default(), |c, s| c.with_situation(*s))
+    situations
+        .iter()
+        .fold(Context::default(), |c, s| c.with_situation(*s))
 }
 
 /// Every subset of the situations an operation's conditional actions name.
@@ -91,7 +93,11 @@ fn calls_of(text: &str) -> Vec<(String, String, Vec<Situation>)> {
 }
 
 fn generate(text: &str, compact: bool) -> Generated {
-    let mut generator = if compact { Generator::default().compact() } else { Generator::default() };
+    let mut generator = if compact {
+        Generator::default().compact()
+    } else {
+        Generator::default()
+    };
     generator.read_str("calls", text, InputFormat::Calls).unwrap();
     generator.generate()
 }
@@ -105,13 +111,19 @@ fn check(text: &str, generated: &Generated) -> Option<PolicySet> {
     let set = PolicySet::new([Policy::parse("generated.json", Scope::Global, &policy).unwrap()]).unwrap();
     // 1. Every call is allowed, replayed as given, unless it is listed as unrouted.
     for (method, target, situations) in calls_of(text) {
-        let listed = generated.unrouted().iter().any(|u| u.target().unwrap_or("") == target);
+        let listed = generated
+            .unrouted()
+            .iter()
+            .any(|u| u.target().unwrap_or("") == target);
         let Ok(routed) = route(&method, &target) else {
             assert!(listed, "{method} {target} does not route and is not listed");
             continue;
         };
         let decision = set.authorize(&routed, &context(&situations));
-        assert!(decision.is_allowed() || listed, "{method} {target} {situations:?}: {decision:?}");
+        assert!(
+            decision.is_allowed() || listed,
+            "{method} {target} {situations:?}: {decision:?}"
+        );
     }
     // 2. Nothing is allowed beyond covers + collateral, and all of them are.
     let reported: BTreeSet<String> = generated
@@ -124,7 +136,12 @@ fn check(text: &str, generated: &Generated) -> Option<PolicySet> {
     assert_eq!(brute_force(&set), reported);
     // The covered and the collateral accesses do not overlap.
     let covers: BTreeSet<String> = generated.covers().iter().map(ToString::to_string).collect();
-    assert!(generated.collateral().iter().all(|a| !covers.contains(&a.to_string())));
+    assert!(
+        generated
+            .collateral()
+            .iter()
+            .all(|a| !covers.contains(&a.to_string()))
+    );
     Some(set)
 }
 
@@ -145,9 +162,16 @@ fn tagging_through_the_openstack_api_needs_get_and_update() {
     assert!(g.unrouted().is_empty());
     // The documentation's trap: update also allows changing image information.
     let collateral = strings(g.collateral());
-    assert!(collateral.contains(&"PATCH /v2/images/{image_id}".to_owned()), "{collateral:?}");
+    assert!(
+        collateral.contains(&"PATCH /v2/images/{image_id}".to_owned()),
+        "{collateral:?}"
+    );
     assert!(collateral.contains(&"GET /v2/images/{image_id}".to_owned()));
-    assert!(!collateral.iter().any(|c| c.starts_with("DELETE /v2/images/{image_id} ")));
+    assert!(
+        !collateral
+            .iter()
+            .any(|c| c.starts_with("DELETE /v2/images/{image_id} "))
+    );
     // The native tagging API needs only update (no `get`), so a native-only workload stays smaller.
     let native = format!("POST /v2/{PROJECT}/images/{IMAGE}/tags/action\n");
     let n = generate(&native, false);
@@ -201,7 +225,11 @@ PATCH /v2/cloudimages/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11 situation=enterprise-
     check(text, &g);
     assert_eq!(
         actions(&g),
-        ["ims:dataImages:create", "ims:images:update", "ims:serverImages:create"]
+        [
+            "ims:dataImages:create",
+            "ims:images:update",
+            "ims:serverImages:create"
+        ]
     );
     assert_eq!(
         strings(g.covers()),
@@ -212,8 +240,15 @@ PATCH /v2/cloudimages/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11 situation=enterprise-
     );
     // The quick import without a situation cannot be decided: listed, not guessed.
     assert_eq!(g.unrouted().len(), 1);
-    assert_eq!((g.unrouted()[0].line(), g.unrouted()[0].kind()), (2, "situation_required"));
-    assert!(g.unrouted()[0].message().contains("situation=system-disk-image-import"));
+    assert_eq!(
+        (g.unrouted()[0].line(), g.unrouted()[0].kind()),
+        (2, "situation_required")
+    );
+    assert!(
+        g.unrouted()[0]
+            .message()
+            .contains("situation=system-disk-image-import")
+    );
     // PATCH without the situation needs less: collateral.
     assert!(strings(g.collateral()).contains(&"PATCH /v2/cloudimages/{image_id}".to_owned()));
 
@@ -239,7 +274,10 @@ fn calls_that_need_no_action_give_no_policy() {
 fn projects_decide_the_scope_suggestion() {
     let other = "ffffffffffffffffffffffffffffffff";
     let one = format!("GET /v2/{PROJECT}/images/tags\nGET /v1/cloudimages/quota project={PROJECT}\n");
-    assert_eq!(generate(&one, false).scope(), &ScopeSuggestion::Project(PROJECT.into()));
+    assert_eq!(
+        generate(&one, false).scope(),
+        &ScopeSuggestion::Project(PROJECT.into())
+    );
     let two = format!("GET /v2/{PROJECT}/images/tags\nGET /v2/{other}/images/tags\n");
     assert_eq!(generate(&two, false).scope(), &ScopeSuggestion::SeveralProjects);
     let clash = format!("GET /v2/{PROJECT}/images/tags project={other}\n");
@@ -267,7 +305,10 @@ GET /v1/cloudimages/quota
     assert_eq!(strings(exact.collateral()), strings(compact.collateral()));
     // The tagging workload: no wildcard is exact, so none is used.
     let tags = format!("PUT /v2/images/{IMAGE}/tags/env\n");
-    assert_eq!(actions(&generate(&tags, true)), ["ims:images:get", "ims:images:update"]);
+    assert_eq!(
+        actions(&generate(&tags, true)),
+        ["ims:images:get", "ims:images:update"]
+    );
 }
 
 /// One random call: an operation of the matrix, in a random combination of its situations.

@@ -90,12 +90,26 @@ fn a_shadow_log_becomes_a_policy_that_allows_the_workload_when_enforced() {
     std::fs::write(&log, records.join("\n") + "\n").unwrap();
 
     // 2. The log becomes a policy.
-    let out = ims_iam(&["generate", "--from", "log", "--principal", "dave", "--format", "json", log.to_str().unwrap()]);
+    let out = ims_iam(&[
+        "generate",
+        "--from",
+        "log",
+        "--principal",
+        "dave",
+        "--format",
+        "json",
+        log.to_str().unwrap(),
+    ]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let generated = json(&out);
     assert_eq!(
         generated["actions"],
-        serde_json::json!(["ims:images:get", "ims:images:list", "ims:images:share", "ims:images:update"])
+        serde_json::json!([
+            "ims:images:get",
+            "ims:images:list",
+            "ims:images:share",
+            "ims:images:update"
+        ])
     );
     let policy = dir.join("generated.json");
     std::fs::write(&policy, generated["policy"].to_string()).unwrap();

@@ -60,7 +60,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             Some(s) => generator = generator.with_situation(s),
             None => {
                 let known: Vec<&str> = Situation::ALL.iter().map(|s| s.id()).collect();
-                eprintln!("error (usage): unknown situation `{id}`: expected one of {}", known.join(", "));
+                eprintln!(
+                    "error (usage): unknown situation `{id}`: expected one of {}",
+                    known.join(", ")
+                );
                 return ExitCode::from(EXIT_ERROR);
             }
         }
@@ -195,10 +198,18 @@ fn report(g: &Generated) -> String {
         .max()
         .unwrap_or(0);
     let calls: u64 = g.calls().iter().sum();
-    let _ = writeln!(out, "covers {} operation(s), from {calls} call(s):", g.covers().len());
+    let _ = writeln!(
+        out,
+        "covers {} operation(s), from {calls} call(s):",
+        g.covers().len()
+    );
     for (access, n) in g.covers().iter().zip(g.calls()) {
         let actions: Vec<&str> = access.required_actions().collect();
-        let actions = if actions.is_empty() { "(no action required)".to_owned() } else { actions.join(", ") };
+        let actions = if actions.is_empty() {
+            "(no action required)".to_owned()
+        } else {
+            actions.join(", ")
+        };
         let _ = writeln!(out, "  {:width$}  {n:>5}x  {actions}", access.to_string());
     }
     match g.policy() {
@@ -219,12 +230,21 @@ fn report(g: &Generated) -> String {
             );
             for access in g.collateral() {
                 let actions: Vec<&str> = access.required_actions().collect();
-                let _ = writeln!(out, "  {:width$}         {}", access.to_string(), actions.join(", "));
+                let _ = writeln!(
+                    out,
+                    "  {:width$}         {}",
+                    access.to_string(),
+                    actions.join(", ")
+                );
             }
         }
     }
     if !g.unrouted().is_empty() {
-        let _ = writeln!(out, "unrouted: {} line(s), not in the policy:", g.unrouted().len());
+        let _ = writeln!(
+            out,
+            "unrouted: {} line(s), not in the policy:",
+            g.unrouted().len()
+        );
         for u in g.unrouted() {
             let detail = u.detail().map(|d| format!(" [{d}]")).unwrap_or_default();
             let _ = writeln!(out, "  {u}{detail}");

@@ -123,7 +123,10 @@ mod tests {
     fn the_text_is_the_document() {
         let actions = exact(&["ims:images:get", "ims:images:list"]);
         let text = document_text(&actions);
-        assert!(text.starts_with("{\n  \"Version\": \"1.1\",\n  \"Statement\""), "{text}");
+        assert!(
+            text.starts_with("{\n  \"Version\": \"1.1\",\n  \"Statement\""),
+            "{text}"
+        );
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), document(&actions));
     }
 

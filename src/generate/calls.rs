@@ -120,9 +120,9 @@ mod tests {
         assert_eq!(kind("GET /x extra"), "invalid_annotation");
         assert_eq!(kind("GET /x project=a project=b"), "invalid_annotation");
         assert_eq!(kind("GET /x project="), "invalid_annotation");
-        let CallLine::Call(call) =
-            parse_line("POST /q situation=data-disk-image-import situation=system-disk-image-import project=p")
-        else {
+        let CallLine::Call(call) = parse_line(
+            "POST /q situation=data-disk-image-import situation=system-disk-image-import project=p",
+        ) else {
             panic!("a call");
         };
         assert_eq!(

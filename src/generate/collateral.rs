@@ -9,9 +9,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use crate::compile::PolicySet;
 use crate::eval::{Context, Reason};
 use crate::matrix::{Operation, Situation, operations};
-use crate::compile::PolicySet;
 
 /// An operation together with the situations that held for it: one element of what a policy allows.
 ///
@@ -180,7 +180,11 @@ mod tests {
                 let m = relevant_situations(op);
                 // Quick import has no allowed access without a situation.
                 let every = subsets(m).count();
-                if op.actions().iter().all(|a| a.situation().is_some()) { every - 1 } else { every }
+                if op.actions().iter().all(|a| a.situation().is_some()) {
+                    every - 1
+                } else {
+                    every
+                }
             })
             .sum();
         assert_eq!(all.len(), expected);

@@ -54,7 +54,13 @@ pub(crate) fn parse(text: &str) -> Result<CtsFile, CtsSyntax> {
             (items, lines)
         }
         Ok(one @ Value::Object(_)) => (vec![one], vec![first_line(text)]),
-        Ok(_) => return Err((1, 1, "expected a trace, a list of traces or `{\"traces\": [...]}`".into())),
+        Ok(_) => {
+            return Err((
+                1,
+                1,
+                "expected a trace, a list of traces or `{\"traces\": [...]}`".into(),
+            ));
+        }
         Err(whole) => {
             // One trace per line, or not JSON at all (then the whole-text error is the useful one).
             let mut items = Vec::new();
@@ -80,7 +86,11 @@ pub(crate) fn parse(text: &str) -> Result<CtsFile, CtsSyntax> {
     for (trace, line) in traces.iter().zip(lines) {
         let field = |name: &str| trace.get(name).and_then(Value::as_str);
         let Some(service) = field("service_type") else {
-            return Err((line, 1, "a trace without `service_type`: is this a CTS trace file?".into()));
+            return Err((
+                line,
+                1,
+                "a trace without `service_type`: is this a CTS trace file?".into(),
+            ));
         };
         if !service.eq_ignore_ascii_case("IMS") {
             file.other_services += 1;
@@ -161,7 +171,11 @@ mod tests {
         let file = parse(&array).unwrap();
         assert_eq!((file.ims.len(), file.other_services), (1, 1));
         assert_eq!(file.ims[0].line, 2);
-        assert!(file.ims[0].detail.contains("updateImage"), "{}", file.ims[0].detail);
+        assert!(
+            file.ims[0].detail.contains("updateImage"),
+            "{}",
+            file.ims[0].detail
+        );
 
         let listed = format!("{{\"meta_data\": {{\"count\": 2}},\n \"traces\": [\n{TRACE},\n{TRACE}]}}");
         let lines: Vec<u64> = parse(&listed).unwrap().ims.iter().map(|t| t.line).collect();
@@ -185,6 +199,11 @@ mod tests {
     fn not_a_trace_file() {
         assert_eq!(parse("[1, 2").unwrap_err().0, 1);
         assert!(parse("42").is_err());
-        assert!(parse(r#"[{"trace_name": "x"}]"#).unwrap_err().2.contains("service_type"));
+        assert!(
+            parse(r#"[{"trace_name": "x"}]"#)
+                .unwrap_err()
+                .2
+                .contains("service_type")
+        );
     }
 }

@@ -300,7 +300,12 @@ mod tests {
         let got = collect(b"GET /a\r\nlonger than eight\n\nlast", 8, 1000).unwrap();
         assert_eq!(
             got,
-            vec![Some("GET /a".into()), None, Some(String::new()), Some("last".into())]
+            vec![
+                Some("GET /a".into()),
+                None,
+                Some(String::new()),
+                Some("last".into())
+            ]
         );
     }
 

@@ -134,7 +134,11 @@ mod tests {
             panic!("a call")
         };
         assert_eq!(
-            (call.method.as_str(), call.target.as_str(), call.project.as_deref()),
+            (
+                call.method.as_str(),
+                call.target.as_str(),
+                call.project.as_deref()
+            ),
             ("GET", "/v2/cloudimages?limit=1", Some("p"))
         );
         assert!(matches!(parse_line(record, Some("alice")), LogLine::Skip));
@@ -149,7 +153,8 @@ mod tests {
                 ..
             }
         ));
-        let unforwarded = r#"{"target":"ims_iam::decision","method":"-","error_kind":"missing_forwarded_request"}"#;
+        let unforwarded =
+            r#"{"target":"ims_iam::decision","method":"-","error_kind":"missing_forwarded_request"}"#;
         assert!(matches!(
             parse_line(unforwarded, None),
             LogLine::Bad {

@@ -84,7 +84,10 @@ impl std::str::FromStr for InputFormat {
             "calls" => Ok(InputFormat::Calls),
             "log" => Ok(InputFormat::Log),
             "cts" => Ok(InputFormat::Cts),
-            _ => Err(format!("unknown input format {}: expected `calls`, `log` or `cts`", shown(s))),
+            _ => Err(format!(
+                "unknown input format {}: expected `calls`, `log` or `cts`",
+                shown(s)
+            )),
         }
     }
 }
@@ -385,7 +388,11 @@ impl Generator {
         let op = routed.operation();
         let project = match (routed.project_id(), call.project) {
             (Some(a), Some(b)) if a != b => {
-                let message = format!("the path's project {} differs from the project {}", shown(a), shown(b));
+                let message = format!(
+                    "the path's project {} differs from the project {}",
+                    shown(a),
+                    shown(b)
+                );
                 return self.push_unrouted(unrouted("project_mismatch", message));
             }
             (a, b) => a.or(b).map(str::to_owned),

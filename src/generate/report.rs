@@ -121,7 +121,9 @@ impl Generated {
         for access in &self.covers {
             let op = access.operation();
             for group in op.dependencies() {
-                let serves = group.of().is_none_or(|of| access.required_actions().any(|a| a == of));
+                let serves = group
+                    .of()
+                    .is_none_or(|of| access.required_actions().any(|a| a == of));
                 let seen = out
                     .iter()
                     .any(|(o, g)| o.index() == op.index() && std::ptr::eq(*g, group));

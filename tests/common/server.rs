@@ -44,7 +44,14 @@ impl Server {
     /// Starts `ims-iam serve --listen 127.0.0.1:0 --principals FILE EXTRA...` and waits until it listens.
     pub fn start(principals: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ims-iam"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--shutdown-timeout", "5", "--principals"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--shutdown-timeout",
+                "5",
+                "--principals",
+            ])
             .arg(principals)
             .args(extra)
             .stdin(Stdio::null())
@@ -96,7 +103,11 @@ impl Server {
         send(
             self.addr,
             "GET /auth",
-            &[("X-Original-Method", method), ("X-Original-URI", uri), ("X-User-Name", user)],
+            &[
+                ("X-Original-Method", method),
+                ("X-Original-URI", uri),
+                ("X-User-Name", user),
+            ],
         )
     }
 }
