@@ -137,3 +137,64 @@ fn a_shadow_log_becomes_a_policy_that_allows_the_workload_when_enforced() {
     drop(enforced);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_tower_layer_lets_refused_requests_through_in_shadow_mode() {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Waker};
+
+    use ims_iam::gateway::{AuthorizeLayer, Authorized, Authorizer, PolicyStore, Rejection};
+    use tower_layer::Layer as _;
+    use tower_service::Service;
+
+    /// Says what the layer attached.
+    #[derive(Clone)]
+    struct Ims;
+    impl Service<http::Request<()>> for Ims {
+        type Response = http::Response<String>;
+        type Error = std::convert::Infallible;
+        type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, request: http::Request<()>) -> Self::Future {
+            let seen = match (
+                request.extensions().get::<Authorized>(),
+                request.extensions().get::<Rejection>(),
+            ) {
+                (Some(_), None) => "authorized".to_owned(),
+                (None, Some(r)) => format!("shadow {} {}", r.error_code(), r.is_enforced()),
+                _ => "neither".to_owned(),
+            };
+            std::future::ready(Ok(http::Response::new(seen)))
+        }
+    }
+
+    let principals =
+        ims_iam::Principals::from_json_with(
+            r#"{"policies": {}, "groups": {"g": {}}}"#,
+            |_| Ok(String::new()),
+        )
+        .unwrap();
+    let store = Arc::new(PolicyStore::new(principals));
+    let call = |authorizer: Authorizer| {
+        let mut service = AuthorizeLayer::new(authorizer).layer(Ims);
+        let request = http::Request::get("/v2/cloudimages")
+            .header("X-User-Groups", "g")
+            .body(())
+            .unwrap();
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut future = std::pin::pin!(service.call(request));
+        let Poll::Ready(Ok(response)) = future.as_mut().poll(&mut cx) else {
+            panic!("ready at once")
+        };
+        (response.status(), response.into_body())
+    };
+    let (status, body) = call(Authorizer::new(Arc::clone(&store)).dry_run());
+    assert_eq!(
+        (status.as_u16(), body.as_str()),
+        (200, "shadow IMSIAM.4031 false")
+    );
+    let (status, body) = call(Authorizer::new(store));
+    assert_eq!(status, 403, "{body}");
+}
