@@ -5,6 +5,7 @@ pub mod compile;
 pub mod eval;
 #[cfg(feature = "gateway")]
 pub mod gateway;
+pub mod generate;
 pub mod lint;
 pub mod matrix;
 pub mod policy;

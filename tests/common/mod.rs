@@ -4,6 +4,9 @@
 #![allow(dead_code, reason = "each test file uses the helpers it needs")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[cfg(feature = "serve")]
+pub mod server;
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -32,6 +35,3 @@ pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
-
-#[cfg(feature = "serve")]
-pub mod server;
