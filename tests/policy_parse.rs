@@ -362,6 +362,32 @@ fn messages_say_what_and_where() {
 
 // ---- limits ----
 
+/// User input is quoted the same way in every message: in backticks, control characters escaped, at
+/// most 64 bytes.
+#[test]
+fn messages_quote_user_input_escaped_and_short() {
+    let long = "k".repeat(100);
+    let err = parse_err(&doc(&format!(
+        r#"{{"Effect": "Allow", "Action": "a", "{long}": 1}}"#
+    )));
+    assert!(
+        err.to_string().starts_with(&format!(
+            "unknown field `{}...` in `Statement[0]`",
+            "k".repeat(64)
+        )),
+        "{err}"
+    );
+    let err = parse_err(&condition(
+        r#"    "StringEquals": {"a\u0007b": "a", "a\u0007b": "b"}"#,
+    ));
+    assert!(
+        err.to_string().starts_with("duplicate key `a\\u{7}b` in"),
+        "{err}"
+    );
+    let err = parse_err(&doc(r#"{"Effect": "Al\nlow", "Action": "a"}"#));
+    assert!(err.to_string().contains("found `Al\\nlow`"), "{err}");
+}
+
 #[test]
 fn very_deep_input_fails_fast_without_overflow() {
     for text in [

@@ -2,10 +2,10 @@
 //! parameters' values bound and their formats checked.
 
 use super::RouteError;
-use super::error::excerpt;
 use super::params::{RouteMatch, Value};
 use super::target::{RawPath, RawSegment, path_of};
 use crate::matrix::{self, Method, Operation, Segment};
+use crate::quote::excerpt;
 
 /// Routes one raw request with the default, strict [`Router`] (parameter formats checked).
 ///

@@ -2,8 +2,8 @@
 //! into segments, and percent-decoding.
 
 use super::RouteError;
-use super::error::excerpt;
 use crate::matrix::MAX_SEGMENTS;
+use crate::quote::excerpt;
 
 /// The longest request target, in bytes, that the router accepts (8 KiB, the common default of HTTP
 /// servers for a request line). Longer targets are refused with `too_long`.
