@@ -20,8 +20,8 @@ pub use eval::{
     ActionVerdict, Context, Decision, Explanation, NoTrace, Reason, RequestError, TraceEvent, TraceSink,
 };
 pub use matrix::{
-    ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
-    known_actions, operations, overlaps,
+    ActionId, Basis, Cloud, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction,
+    Section, Situation, known_actions, operations, overlaps,
 };
 pub use policy::{Limits, ParseError};
 pub use principals::{Principals, PrincipalsError};

@@ -345,14 +345,17 @@ impl Principals {
             std::iter::once(Some(text.as_bytes())).chain(texts.iter().map(|t| Some(t.as_bytes()))),
         );
         // Every policy is parsed once, attached or not.
-        let mut documents: BTreeMap<&str, PolicyDocument> = BTreeMap::new();
+        // A list response (`{"roles": [...]}`) gives one policy per role, named by the role; attaching
+        // its entry attaches them all.
+        let mut documents: BTreeMap<&str, Vec<(String, PolicyDocument)>> = BTreeMap::new();
         for ((name, file_name), text) in policy_files.iter().zip(&texts) {
-            let document = PolicyDocument::parse(text).map_err(|source| PrincipalsError::InvalidPolicy {
-                policy: (*name).to_owned(),
-                path: PathBuf::from(file_name),
-                source: Box::new(source),
-            })?;
-            documents.insert(name, document);
+            let parsed =
+                PolicyDocument::parse_file(text).map_err(|source| PrincipalsError::InvalidPolicy {
+                    policy: (*name).to_owned(),
+                    path: PathBuf::from(file_name),
+                    source: Box::new(source),
+                })?;
+            documents.insert(name, parsed.into_named(name));
         }
 
         let compile = |owner: &str, attachments: &[AttachmentSpec]| -> Result<PolicySet, PrincipalsError> {
@@ -371,8 +374,9 @@ impl Principals {
                         source,
                     })?,
                 };
-                let policy = Policy::new(a.policy.clone(), scope, document.clone());
-                policies.push(policy);
+                for (name, document) in document {
+                    policies.push(Policy::new(name.clone(), scope.clone(), document.clone()));
+                }
             }
             PolicySet::new(policies).map_err(|source| PrincipalsError::Compile {
                 owner: owner.to_owned(),
@@ -760,7 +764,8 @@ mod tests {
             .split('/')
             .map(|s| match s {
                 "{image_id}" => UUID,
-                "{project_id}" | "{member_id}" => "0123456789abcdef0123456789abcdef",
+                "{project_id}" | "{member_id}" | "{job_id}" => "0123456789abcdef0123456789abcdef",
+                "{version}" => "v2",
                 s if s.starts_with('{') => "x",
                 s => s,
             })
