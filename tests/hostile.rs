@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{ims_iam, json};
+use common::{PROJECT, ims_iam, json};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,8 +26,6 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const LIST: &str = "/v2/cloudimages";
 
 // ---- helpers ----
@@ -888,17 +886,6 @@ fn pathological_patterns_decide_correctly() {
 
 // ---- 6. one compiled set, many threads ----
 
-fn sample_target(template: &str) -> String {
-    template
-        .replace("{image_id}", UUID)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", "fedcba9876543210fedcba9876543210")
-        .replace("{job_id}", "ff8080814dbd65d7014dbe0d84db0013")
-        .replace("{version}", "v2")
-        .replace("{tag}", "env")
-        .replace("{key}", "env")
-}
-
 /// A set with every kind of statement: global, project and enterprise-project attachments, Deny,
 /// NotAction, narrow resources, conditions of every family (including `g:CurrentTime` from the clock
 /// for requests that do not pin it).
@@ -977,7 +964,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
     let targets: Arc<Vec<(Method, String)>> = Arc::new(
         operations()
             .iter()
-            .map(|o| (o.method(), sample_target(o.template())))
+            .map(|o| (o.method(), o.example_path()))
             .collect(),
     );
     let requests = targets.len() * contexts.len();

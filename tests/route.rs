@@ -1,25 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Routing raw request targets (SPEC section 2).
 
+mod common;
+
+use common::{IMAGE, PROJECT};
 use ims_iam::{Method, Operation, RouteError, Router, operations, overlaps, route};
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
-
-const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
-
-/// A concrete path for a template: valid ids, the tag `env`.
-fn concrete(template: &str) -> String {
-    template
-        .replace("{image_id}", IMAGE)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-        .replace("{tag}", "env")
-        .replace("{key}", "env")
-}
 
 fn kind(method: &str, target: &str) -> &'static str {
     match route(method, target) {
@@ -37,7 +24,7 @@ fn every_row_routes_back_to_itself() {
     assert!(operations().len() >= 43);
     for op in operations() {
         assert!(!op.template().contains('{') || op.param_names().count() > 0);
-        let path = concrete(op.template());
+        let path = op.example_path();
         assert!(!path.contains('{'), "unknown parameter in {}", op.template());
         for target in [path.clone(), format!("{path}?limit=10&marker=x%zz")] {
             let m = route(op.method().as_str(), &target).unwrap_or_else(|e| panic!("{op}: {e}"));

@@ -1,5 +1,5 @@
-//! Helpers shared by the command-line tests: run the `ims-iam` binary from the crate root and read its
-//! output.
+//! Helpers shared by the integration tests: run the `ims-iam` binary from the crate root and read its
+//! output; example paths of the permission matrix's rows.
 
 #![allow(dead_code, reason = "each test file uses the helpers it needs")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -31,4 +31,25 @@ pub fn stdout(out: &Output) -> String {
 pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The example ids that `Operation::example_path` writes: `image_id`, `project_id`, and `member_id`
+/// (also `job_id`).
+pub const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
+/// See [`IMAGE`].
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// See [`IMAGE`].
+pub const MEMBER: &str = "fedcba9876543210fedcba9876543210";
+
+/// The example path of a row, with `tag` as its `{tag}` and `{key}` (written as given).
+pub fn path_with_tag(op: &ims_iam::Operation, tag: &str) -> String {
+    op.path_with(|name| matches!(name, "tag" | "key").then_some(tag))
+}
+
+/// The row of `method` and `template` in the default cloud profile.
+pub fn row(method: ims_iam::Method, template: &str) -> &'static ims_iam::Operation {
+    ims_iam::operations()
+        .iter()
+        .find(|op| op.method() == method && op.template() == template)
+        .unwrap_or_else(|| panic!("no row {method} {template}"))
 }
