@@ -53,3 +53,46 @@ pub fn row(method: ims_iam::Method, template: &str) -> &'static ims_iam::Operati
         .find(|op| op.method() == method && op.template() == template)
         .unwrap_or_else(|| panic!("no row {method} {template}"))
 }
+
+/// Malformed request targets, each with the kind of error it must get: the library's refusal is
+/// checked by `tests/route.rs`, the command line's by `tests/hostile.rs`.
+pub const MALFORMED_TARGETS: &[(&str, &str, &str)] = &[
+    ("GET", "", "empty_target"),
+    ("GET", "v2/cloudimages", "not_absolute"),
+    ("GET", "http://evil/v2/cloudimages", "not_absolute"),
+    ("GET", "*", "not_absolute"),
+    ("GET", "/v2/cloudimages#x", "fragment"),
+    ("GET", "/v2/cloud images", "invalid_character"),
+    ("GET", "/v2/cloudimages\\..\\x", "invalid_character"),
+    ("GET", "/v2/cloudimages\r\nX-Injected: 1", "invalid_character"),
+    ("GET", "/v2/clöudimages", "invalid_character"),
+    ("GET", "/v2//cloudimages", "empty_segment"),
+    (
+        "DELETE",
+        "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/",
+        "empty_segment",
+    ),
+    ("GET", "/v2/images/../cloudimages", "dot_segment"),
+    ("GET", "/v2/images/%2e%2E/cloudimages", "dot_segment"),
+    ("GET", "/v2/images/.%2e", "dot_segment"),
+    ("GET", "/v2/images/%zz", "invalid_escape"),
+    ("GET", "/v2/images/%", "invalid_escape"),
+    ("GET", "/v2/images/%ff%fe", "invalid_utf8"),
+    ("GET", "/v2/images/%00", "control_character"),
+    ("GET", "/v2/images/a%0d%0ab", "control_character"),
+    ("get", "/v2/cloudimages", "unknown_method"),
+    ("TRACE", "/v2/cloudimages", "unknown_method"),
+    ("GET\0", "/v2/cloudimages", "unknown_method"),
+    ("GET", "/v2/images/not-a-uuid", "invalid_param"),
+    (
+        "GET",
+        "/v2/images/0B3B6D4E-8F0A-4C1E-9A57-3C0B8F6F2D1",
+        "invalid_param",
+    ),
+    ("GET", "/v2/%69mages", "not_found"),
+    (
+        "PUT",
+        "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/a/b",
+        "not_found",
+    ),
+];
