@@ -10,6 +10,7 @@ pub mod lint;
 pub mod matrix;
 pub mod policy;
 pub mod principals;
+mod quote;
 pub mod route;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -82,13 +82,15 @@ mod finding;
 mod output;
 mod rule;
 mod rules;
+mod severity;
 
 use std::path::{Path, PathBuf};
 
 pub use files::collect_files;
-pub use finding::{Finding, Severity};
+pub use finding::Finding;
 pub use output::{summary, to_json, to_sarif, to_text};
 pub use rule::Rule;
+pub use severity::Severity;
 
 use crate::policy::{Limits, PolicyDocument, PolicyFile, read_capped};
 use crate::{Cloud, Scope};

@@ -5,6 +5,7 @@
 //! request.
 
 mod cloud;
+mod example;
 #[cfg(test)]
 mod generate;
 #[cfg(feature = "import")]
