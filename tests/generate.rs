@@ -13,19 +13,7 @@ use proptest::prelude::*;
 
 const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
 
-/// A target for a template with valid ids.
-fn concrete(template: &str) -> String {
-    template
-        .replace("{image_id}", IMAGE)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{tag}", "env")
-        .replace("{key}", "team")
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-}
 
 fn context(situations: &[Situation]) -> Context<'static> {
     situations
@@ -64,7 +52,7 @@ fn label(method: &str, template: &str, situations: &[Situation]) -> String {
 fn brute_force(set: &PolicySet) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for op in operations() {
-        let target = concrete(op.template());
+        let target = op.example_path();
         let routed = route(op.method().as_str(), &target).unwrap();
         assert_eq!(routed.operation().index(), op.index(), "{target}");
         for situations in situation_subsets(op) {
@@ -319,7 +307,7 @@ fn call() -> impl Strategy<Value = String> {
         let op = &operations()[i];
         let subsets = situation_subsets(op);
         let situations = &subsets[usize::from(bits) % subsets.len()];
-        let mut line = format!("{} {}", op.method(), concrete(op.template()));
+        let mut line = format!("{} {}", op.method(), op.example_path());
         for s in situations {
             line.push_str(&format!(" situation={s}"));
         }
