@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ims_iam::eval::{ContextLimits, StatementOutcome};
+use ims_iam::{ContextLimits, Request, StatementOutcome};
 use ims_iam::{
     Context, Decision, Limits, Method, Policy, PolicySet, Reason, Scope, Situation, operations, route,
 };
@@ -255,7 +255,7 @@ fn huge_and_endless_policy_files_are_refused_without_reading_them_whole() {
     let text = format!("{}é", " ".repeat(Limits::default().max_document_bytes));
     let file = scratch("cut.json", &text);
     let read = Limits::default().read_file(&file).unwrap();
-    let err = ims_iam::policy::PolicyDocument::parse(&read).unwrap_err();
+    let err = ims_iam::PolicyDocument::parse(&read).unwrap_err();
     assert!(err.to_string().contains("max_document_bytes"), "{err}");
     // Not UTF-8 under the limit: an error, never a policy.
     let file = scratch("latin1.json", "");
@@ -282,7 +282,7 @@ fn count_limits_are_exact() {
         max_conditions_per_document: 2,
         ..Limits::default()
     };
-    let parse = |text: &str| ims_iam::policy::PolicyDocument::parse_with_limits(text, &limits);
+    let parse = |text: &str| ims_iam::PolicyDocument::parse_with_limits(text, &limits);
     let two_actions = r#"{"Effect": "Allow", "Action": ["ims:images:get", "ims:images:list"]}"#.to_owned();
     assert!(parse(&document(&[two_actions.clone(), two_actions.clone()])).is_ok());
     let err = parse(&document(&[
@@ -309,7 +309,7 @@ fn count_limits_are_exact() {
 
 #[test]
 fn request_targets_over_the_length_limit_are_refused() {
-    let max = ims_iam::route::MAX_TARGET_LEN;
+    let max = ims_iam::MAX_TARGET_LEN;
     let at_limit = format!("{LIST}?{}", "q".repeat(max - LIST.len() - 1));
     assert_eq!(at_limit.len(), max);
     assert!(route("GET", &at_limit).is_ok());
@@ -716,11 +716,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         }
         let allow = document(&[condition_statement("Allow", operator, key, value)]);
         let set = PolicySet::new([Policy::parse("allow.json", Scope::Global, &allow).unwrap()]).unwrap();
-        let decision = set.authorize(&request, &ctx);
+        let decision = set.authorize(&Request::new(&request, &ctx));
         assert_eq!(decision.reason(), Reason::ImplicitDeny, "{label}");
-        let (explained, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let explained = why.decision();
         assert_eq!(explained, decision, "{label}");
-        let outcome = why.actions[0].considered[0].outcome;
+        let outcome = why.actions()[0].considered[0].outcome;
         assert!(
             matches!(outcome, StatementOutcome::Unevaluable { .. }),
             "{label}: {outcome:?}"
@@ -737,11 +738,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         ]);
         let set = PolicySet::new([Policy::parse("deny.json", Scope::Global, &deny).unwrap()]).unwrap();
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ExplicitDeny,
             "{label}"
         );
-        let (_, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let _ = why.decision();
         assert!(
             why.notes().iter().any(|n| n.contains("the Deny applies")),
             "{label}: {:?}",
@@ -865,13 +867,13 @@ fn pathological_patterns_decide_correctly() {
         let set = PolicySet::new([Policy::parse("like.json", Scope::Global, &text).unwrap()]).unwrap();
         let ctx = Context::default().with_value("g:UserName", &long);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ImplicitDeny,
             "{operator}"
         );
         let ctx = Context::default().with_value("g:UserName", &long_b);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::Allow,
             "{operator}"
         );
@@ -881,7 +883,7 @@ fn pathological_patterns_decide_correctly() {
     let text = document(&[statement(&action)]);
     let set = PolicySet::new([Policy::parse("stars.json", Scope::Global, &text).unwrap()]).unwrap();
     assert_eq!(
-        set.authorize(&request, &Context::default()).reason(),
+        set.authorize(&Request::new(&request, &Context::default())).reason(),
         Reason::ImplicitDeny
     );
 }
@@ -983,7 +985,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
         let (method, target) = &targets[i % targets.len()];
         let ctx = &contexts[(i / targets.len()) % contexts.len()];
         let request = route(method.as_str(), target).unwrap();
-        set.authorize(&request, ctx)
+        set.authorize(&Request::new(&request, ctx))
     };
     let expected: Arc<Vec<Decision>> = Arc::new(
         (0..requests)
@@ -1020,7 +1022,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
                         let (method, target) = &targets[i % targets.len()];
                         let ctx = &contexts[(i / targets.len()) % contexts.len()];
                         let request = route(method.as_str(), target).unwrap();
-                        set.explain(&request, ctx).0
+                        set.explain(&Request::new(&request, ctx)).decision()
                     } else {
                         decide(&set, &contexts, &targets, i)
                     };

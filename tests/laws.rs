@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ims_iam::{Context, Decision, Operation, Policy, PolicySet, Reason, Scope, Situation, operations, route};
+use ims_iam::{
+    Context, Decision, Operation, Policy, PolicySet, Reason, Request, Scope, Situation, operations, route,
+};
 use proptest::prelude::*;
 
 const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
@@ -169,8 +171,8 @@ fn decide(set: &PolicySet, r: &GenRequest) -> Decision {
     for s in &r.situations {
         ctx = ctx.with_situation(*s);
     }
-    let fast = set.authorize(&m, &ctx);
-    let (traced, _) = set.explain(&m, &ctx);
+    let fast = set.authorize(&Request::new(&m, &ctx));
+    let traced = set.explain(&Request::new(&m, &ctx)).decision();
     assert_eq!(fast, traced, "fast and traced paths disagree");
     fast
 }

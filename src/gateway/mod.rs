@@ -4,7 +4,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use ims_iam::gateway::{Authorizer, PolicyStore};
-//! use ims_iam::principals::Principals;
+//! use ims_iam::Principals;
 //!
 //! let principals = Principals::from_json_with(
 //!     r#"{"policies": {"read": "read.json"},
@@ -81,12 +81,16 @@
 //! statements); when it is filtered out the fast path runs. Reloads are logged with target
 //! `ims_iam::reload`.
 
+mod answer;
 mod authorizer;
 mod identity;
 mod layer;
+mod log;
 mod store;
 
-pub use authorizer::{Authorized, Authorizer, DECISION_TARGET, Rejection};
+pub use answer::{Authorized, Rejection};
+pub use authorizer::Authorizer;
+pub use log::DECISION_TARGET;
 pub use identity::{IdentityHeaders, MAX_GROUPS, PeerAddr, SourceIp};
 pub use layer::{Authorize, AuthorizeLayer, ResponseFuture};
 pub use store::{PolicyStore, RELOAD_TARGET, ReloadError, Snapshot, Watcher};

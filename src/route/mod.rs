@@ -66,7 +66,7 @@ use crate::matrix::{self, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
 /// servers for a request line). Longer targets are refused with `too_long`.
 ///
 /// ```
-/// let long = format!("/v2/images?{}", "x".repeat(ims_iam::route::MAX_TARGET_LEN));
+/// let long = format!("/v2/images?{}", "x".repeat(ims_iam::MAX_TARGET_LEN));
 /// assert_eq!(ims_iam::route("GET", &long).unwrap_err().kind(), "too_long");
 /// ```
 pub const MAX_TARGET_LEN: usize = 8 * 1024;
@@ -517,13 +517,9 @@ fn decode_into(raw: &[u8], out: &mut [u8]) -> usize {
 }
 
 /// How many bytes of percent-decoded parameter values a [`RouteMatch`] keeps inline (128, in total
-/// over its parameters); a match whose decoded values need more keeps the rest on the heap.
-///
-/// ```
-/// // A tag of 40 CJK characters, percent-encoded, decodes to 120 bytes: still inline.
-/// assert_eq!(ims_iam::route::DECODED_INLINE, 128);
-/// ```
-pub const DECODED_INLINE: usize = 128;
+/// over its parameters: a tag of 40 CJK characters, percent-encoded, decodes to 120 bytes, still
+/// inline); a match whose decoded values need more keeps the rest on the heap.
+pub(crate) const DECODED_INLINE: usize = 128;
 
 /// Where a parameter's value is.
 #[derive(Debug, Clone)]

@@ -1,6 +1,8 @@
 use proptest::prelude::*;
 
+use super::evaluate::{EXPECT_BOOL, EXPECT_DATE, EXPECT_IP, EXPECT_NUMBER, EXPECT_SINGLE};
 use super::*;
+use crate::request::Context;
 
 const H: Outcome = Outcome::Holds;
 const F: Outcome = Outcome::Fails;
