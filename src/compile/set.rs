@@ -59,6 +59,8 @@ pub struct PolicySet {
     /// project is unknown).
     enterprise_project_denies: Bucket,
     uses_current_time: bool,
+    /// Whether some attachment has an owner other than [`Owner::EVERYONE`].
+    has_owners: bool,
 }
 
 /// Builds a [`PolicySet`] attachment by attachment, each with its owner.
@@ -98,6 +100,7 @@ impl SetBuilder {
             }
             set.statements.push(statement);
         }
+        set.has_owners |= owner != Owner::EVERYONE;
         set.policies.push(PolicyInfo {
             name: policy.name,
             scope: policy.scope,
@@ -158,6 +161,12 @@ impl PolicySet {
     #[inline]
     pub(crate) fn uses_current_time(&self) -> bool {
         self.uses_current_time
+    }
+
+    /// Whether some attachment has an owner (a group or user of a principals file).
+    #[inline]
+    pub(crate) fn has_owners(&self) -> bool {
+        self.has_owners
     }
 
     /// The global attachments.

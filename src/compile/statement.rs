@@ -99,6 +99,7 @@ impl CompiledStatement {
     }
 
     /// Whether some condition fails (so a Deny does not apply). Stops at the first.
+    #[inline]
     pub(crate) fn some_condition_fails(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
         self.conditions
             .iter()
@@ -106,6 +107,7 @@ impl CompiledStatement {
     }
 
     /// Whether every condition holds (so an Allow applies). Stops at the first that does not.
+    #[inline]
     pub(crate) fn all_conditions_hold(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
         self.conditions
             .iter()

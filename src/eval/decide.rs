@@ -34,10 +34,9 @@ struct Applicable<'s> {
 /// What a decision evaluates against, worked out once per request.
 struct Scopes<'s> {
     buckets: [Option<Applicable<'s>>; 3],
-    /// The unconditional Deny actions of the request's owners in every applicable bucket.
-    deny: crate::compile::ActionSet,
-    /// The unconditional Allow actions of the request's owners in every granting bucket.
-    allow: crate::compile::ActionSet,
+    /// The unconditional Allow and Deny actions of the request's owners over the applicable buckets
+    /// (Allows only of granting ones); folded only for a request that names owners.
+    folded: Masks,
 }
 
 impl PolicySet {
@@ -159,8 +158,14 @@ impl PolicySet {
             }
             let verdict = if S::ENABLED {
                 self.verdict_traced(&scopes, required.id(), required.action(), ctx, owners, now, sink)
+            } else if owners.lists().is_some() {
+                self.verdict_fast::<true, true>(&scopes, required.id(), ctx, owners, now, &memo)
+            } else if self.has_owners() {
+                // A request for everyone in a set with owners: skip the owners' statements.
+                self.verdict_fast::<false, true>(&scopes, required.id(), ctx, owners, now, &memo)
             } else {
-                self.verdict_fast(&scopes, required.id(), ctx, owners, now, &memo)
+                // Everyone's request on everyone's attachments: the buckets' own masks, nothing to skip.
+                self.verdict_fast::<false, false>(&scopes, required.id(), ctx, owners, now, &memo)
             };
             match verdict {
                 ActionVerdict::Allow => {}
@@ -218,27 +223,27 @@ impl PolicySet {
                 None
             },
         ];
-        let mut scopes = Scopes {
-            buckets,
-            deny: Default::default(),
-            allow: Default::default(),
-        };
-        for scope in scopes.buckets.iter().flatten() {
-            let Masks { allow, deny } = scope.bucket.masks(owners);
-            scopes.deny.union(deny);
-            if scope.grants {
-                scopes.allow.union(allow);
+        let mut folded = Masks::default();
+        if owners.lists().is_some() {
+            for scope in buckets.iter().flatten() {
+                let Masks { allow, deny } = scope.bucket.masks(owners);
+                folded.deny.union(deny);
+                if scope.grants {
+                    folded.allow.union(allow);
+                }
             }
         }
-        scopes
+        Scopes { buckets, folded }
     }
 
     /// Masks first (a few instructions each), conditions only when no mask decides: an unconditional
     /// Deny in any applicable scope, then conditional Denies, then an unconditional Allow in a granting
     /// scope, then conditional Allows. Explicit deny wins whatever the order, so the verdict is the
-    /// traced path's.
+    /// traced path's. With `FOLDED`, the masks are the ones folded over the request's owners, else the
+    /// buckets' own (everyone's); with `FILTER`, statements of owners other than the request's are
+    /// skipped (a set whose attachments are all everyone's has nothing to skip).
     #[inline]
-    fn verdict_fast(
+    fn verdict_fast<const FOLDED: bool, const FILTER: bool>(
         &self,
         scopes: &Scopes<'_>,
         action: ActionId,
@@ -247,24 +252,36 @@ impl PolicySet {
         now: OffsetDateTime,
         memo: &Memo,
     ) -> ActionVerdict {
-        if scopes.deny.contains(action) {
+        let denied = if FOLDED {
+            scopes.folded.deny.contains(action)
+        } else {
+            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
+            scopes.buckets.iter().flatten().any(|s| everyone(s).deny.contains(action))
+        };
+        if denied {
             return ActionVerdict::ExplicitDeny;
         }
         for scope in scopes.buckets.iter().flatten() {
             for &s in scope.bucket.conditional_denies(action) {
                 let st = self.statement(s);
-                if owners.contains(st.owner()) && !st.some_condition_fails(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo) {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
         }
-        if scopes.allow.contains(action) {
+        let allowed = if FOLDED {
+            scopes.folded.allow.contains(action)
+        } else {
+            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
+            scopes.buckets.iter().flatten().any(|s| s.grants && everyone(s).allow.contains(action))
+        };
+        if allowed {
             return ActionVerdict::Allow;
         }
         for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
             for &s in scope.bucket.conditional_allows(action) {
                 let st = self.statement(s);
-                if owners.contains(st.owner()) && st.all_conditions_hold(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo) {
                     return ActionVerdict::Allow;
                 }
             }

@@ -84,18 +84,25 @@ impl<'a> Owners<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     operation: &'static Operation,
-    path_project: Option<&'a str>,
+    path_project: PathProject<'a>,
     context: &'a Context<'a>,
     owners: Owners<'a>,
+}
+
+/// Where the path's `{project_id}` comes from (read from the route only when deciding).
+#[derive(Debug, Clone, Copy)]
+enum PathProject<'a> {
+    Route(&'a RouteMatch<'a>),
+    Given(Option<&'a str>),
 }
 
 impl<'a> Request<'a> {
     /// A routed request with its context, deciding over a set built from plain policies.
     #[inline]
-    pub fn new(route: &'a RouteMatch<'_>, context: &'a Context<'a>) -> Request<'a> {
+    pub fn new(route: &'a RouteMatch<'a>, context: &'a Context<'a>) -> Request<'a> {
         Request {
             operation: route.operation(),
-            path_project: route.project_id(),
+            path_project: PathProject::Route(route),
             context,
             owners: Owners::default(),
         }
@@ -119,7 +126,7 @@ impl<'a> Request<'a> {
     ) -> Request<'a> {
         Request {
             operation,
-            path_project,
+            path_project: PathProject::Given(path_project),
             context,
             owners: Owners::default(),
         }
@@ -143,7 +150,10 @@ impl<'a> Request<'a> {
     /// The path's `{project_id}`, if its template has one.
     #[inline]
     pub fn path_project(&self) -> Option<&'a str> {
-        self.path_project
+        match self.path_project {
+            PathProject::Route(route) => route.project_id(),
+            PathProject::Given(project) => project,
+        }
     }
 
     /// The caller's context.
