@@ -35,8 +35,8 @@ pub use route::{MAX_TARGET_LEN, Params, RouteError, RouteMatch, Router, route};
 pub use request::{Context, ContextError, ContextLimits, Owners, Request};
 // Policy documents and the policy-file loader.
 pub use policy::{
-    ActionSpec, ConditionEntry, ConditionValue, Effect, Limits, LoadError, Location, ParseError, PolicyDocument,
-    RoleDependency, Spanned, Statement, Version,
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Limits, LoadError, Location, ParseError,
+    PolicyDocument, RoleDependency, Spanned, Statement, Version,
 };
 // The compiled set.
 pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};

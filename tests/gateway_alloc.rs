@@ -19,7 +19,10 @@ fn the_gateway_path_allocates_nothing() {
     assert_eq!(cases.len(), 2 * (3 + 5 + 5));
     for case in &cases {
         // Once outside the count: the answer is the expected one.
-        let kind = authorizer.authorize_request(&case.request).err().map(|r| r.kind());
+        let kind = authorizer
+            .authorize_request(&case.request)
+            .err()
+            .map(|r| r.kind());
         assert_eq!(kind, case.expect, "{}", case.label);
         let counted = allocation_counter::measure(|| {
             let answer = black_box(authorizer.authorize_request(black_box(&case.request)));

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ims_iam::{ContextLimits, Request, StatementOutcome};
 use ims_iam::{
     Context, Decision, Limits, Method, Policy, PolicySet, Reason, Scope, Situation, operations, route,
 };
+use ims_iam::{ContextLimits, Request, StatementOutcome};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -883,7 +883,8 @@ fn pathological_patterns_decide_correctly() {
     let text = document(&[statement(&action)]);
     let set = PolicySet::new([Policy::parse("stars.json", Scope::Global, &text).unwrap()]).unwrap();
     assert_eq!(
-        set.authorize(&Request::new(&request, &Context::default())).reason(),
+        set.authorize(&Request::new(&request, &Context::default()))
+            .reason(),
         Reason::ImplicitDeny
     );
 }

@@ -70,7 +70,11 @@ fn the_fast_path_agrees_with_the_traced_path_on_the_mix() {
         for request in &requests {
             let ctx = request.caller.context();
             let m = route(request.method, &request.target).unwrap();
-            assert_eq!(set.authorize(&Request::new(&m, &ctx)), set.explain(&Request::new(&m, &ctx)).decision(), "{request:?}");
+            assert_eq!(
+                set.authorize(&Request::new(&m, &ctx)),
+                set.explain(&Request::new(&m, &ctx)).decision(),
+                "{request:?}"
+            );
         }
     }
 }

@@ -19,7 +19,9 @@ fn policy(file: &str) -> String {
         "get.json" => r#"{"Effect": "Allow", "Action": ["ims:images:get"]}"#.to_owned(),
         "update.json" => r#"{"Effect": "Allow", "Action": ["ims:images:update"]}"#.to_owned(),
         "list.json" => r#"{"Effect": "Allow", "Action": ["ims:images:list"]}"#.to_owned(),
-        "deny-tags.json" => r#"{"Effect": "Deny", "Action": ["ims:images:get", "ims:images:update"]}"#.to_owned(),
+        "deny-tags.json" => {
+            r#"{"Effect": "Deny", "Action": ["ims:images:get", "ims:images:update"]}"#.to_owned()
+        }
         "all.json" => r#"{"Effect": "Allow", "Action": ["ims:*:*"]}"#.to_owned(),
         // Filler grants: a conditional allow on the source address, a conditional deny, quotas.
         _ => r#"{"Effect": "Allow", "Action": ["ims:images:delete"],
@@ -36,7 +38,11 @@ fn policy(file: &str) -> String {
 pub fn principals() -> Principals {
     let mut groups = Vec::new();
     for i in 0..20 {
-        let scope = if i % 2 == 0 { "global".to_owned() } else { format!("project:{PROJECT}") };
+        let scope = if i % 2 == 0 {
+            "global".to_owned()
+        } else {
+            format!("project:{PROJECT}")
+        };
         groups.push(format!(
             r#""team-{i:02}": {{"attachments": [{{"policy": "filler", "scope": "{scope}"}}]}}"#
         ));
@@ -48,8 +54,14 @@ pub fn principals() -> Principals {
         ("listers", &["list"]),
         ("blocked", &["all", "deny-tags"]),
     ] {
-        let attachments: Vec<String> = policies.iter().map(|p| format!(r#"{{"policy": "{p}"}}"#)).collect();
-        groups.push(format!(r#""{name}": {{"attachments": [{}]}}"#, attachments.join(",")));
+        let attachments: Vec<String> = policies
+            .iter()
+            .map(|p| format!(r#"{{"policy": "{p}"}}"#))
+            .collect();
+        groups.push(format!(
+            r#""{name}": {{"attachments": [{}]}}"#,
+            attachments.join(",")
+        ));
     }
     let file = format!(
         r#"{{"policies": {{"get": "get.json", "update": "update.json", "list": "list.json",
@@ -73,6 +85,15 @@ pub struct Case {
     pub expect: Option<&'static str>,
 }
 
+/// A caller: a label, the groups that matter, and the answers for `GET` and for `PUT` (`None`:
+/// authorized; else the rejection's kind).
+type Caller = (
+    &'static str,
+    Vec<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
 /// `n - named.len()` filler groups, then `named`.
 fn groups(n: usize, named: &[&str]) -> String {
     let mut list: Vec<String> = (0..n - named.len()).map(|i| format!("team-{i:02}")).collect();
@@ -87,15 +108,29 @@ pub fn cases() -> Vec<Case> {
     let put = format!("/v2/images/{IMAGE}/tags/env");
     let mut cases = Vec::new();
     for n in [1, 5, 20] {
-        let mut callers: Vec<(&str, Vec<&str>, Option<&str>, Option<&str>)> = vec![
-            // (label, groups, answer for GET, answer for PUT)
+        let mut callers: Vec<Caller> = vec![
             ("taggers", vec!["taggers"], None, None),
-            ("listers", vec!["listers"], Some("implicit_deny"), Some("implicit_deny")),
-            ("blocked", vec!["blocked"], Some("explicit_deny"), Some("explicit_deny")),
+            (
+                "listers",
+                vec!["listers"],
+                Some("implicit_deny"),
+                Some("implicit_deny"),
+            ),
+            (
+                "blocked",
+                vec!["blocked"],
+                Some("explicit_deny"),
+                Some("explicit_deny"),
+            ),
         ];
         if n >= 2 {
             callers.push(("getters+updaters", vec!["getters", "updaters"], None, None));
-            callers.push(("getters+listers", vec!["getters", "listers"], None, Some("implicit_deny")));
+            callers.push((
+                "getters+listers",
+                vec!["getters", "listers"],
+                None,
+                Some("implicit_deny"),
+            ));
         }
         for (label, named, on_get, on_put) in callers {
             let list = groups(n, &named);

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use super::json::{error_json, operation_json, params_json};
 use super::{EXIT_ERROR, Format};
-use ims_iam::{Context, ContextLimits, Explanation, Policy, PolicySet, Reason, Request, Scope, Situation, route};
+use ims_iam::{
+    Context, ContextLimits, Explanation, Policy, PolicySet, Reason, Request, Scope, Situation, route,
+};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -78,7 +80,8 @@ fn load(args: &Args) -> Result<PolicySet, Failure> {
     let mut policies = Vec::with_capacity(args.policies.len());
     for arg in &args.policies {
         let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
-        let loaded = Policy::load(file, file.as_ref(), scope).map_err(|e| Failure::new(e.kind(), e.to_string()))?;
+        let loaded =
+            Policy::load(file, file.as_ref(), scope).map_err(|e| Failure::new(e.kind(), e.to_string()))?;
         policies.extend(loaded);
     }
     PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))

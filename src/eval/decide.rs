@@ -16,10 +16,12 @@
 
 use time::OffsetDateTime;
 
+use crate::compile::condition::{Memo, Outcome};
 use crate::compile::{Bucket, Masks, PolicySet, Scope};
 use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
-use crate::eval::trace::{Explanation, NoTrace, ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink};
-use crate::compile::condition::{Memo, Outcome};
+use crate::eval::trace::{
+    Explanation, NoTrace, ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink,
+};
 use crate::matrix::{ActionId, Operation, RequiredAction};
 use crate::policy::Effect;
 use crate::request::{Context, Owners, Request};
@@ -121,7 +123,9 @@ impl PolicySet {
             sink.event(TraceEvent::Operation(operation));
         }
         let project = match (request.path_project(), ctx.project()) {
-            (Some(a), Some(b)) if a != b => return Decision::new(Reason::Error(RequestError::ProjectMismatch)),
+            (Some(a), Some(b)) if a != b => {
+                return Decision::new(Reason::Error(RequestError::ProjectMismatch));
+            }
             (a, b) => a.or(b),
         };
         let enterprise_project = ctx.enterprise_project();
@@ -256,7 +260,11 @@ impl PolicySet {
             scopes.folded.deny.contains(action)
         } else {
             let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
-            scopes.buckets.iter().flatten().any(|s| everyone(s).deny.contains(action))
+            scopes
+                .buckets
+                .iter()
+                .flatten()
+                .any(|s| everyone(s).deny.contains(action))
         };
         if denied {
             return ActionVerdict::ExplicitDeny;
@@ -273,7 +281,11 @@ impl PolicySet {
             scopes.folded.allow.contains(action)
         } else {
             let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
-            scopes.buckets.iter().flatten().any(|s| s.grants && everyone(s).allow.contains(action))
+            scopes
+                .buckets
+                .iter()
+                .flatten()
+                .any(|s| s.grants && everyone(s).allow.contains(action))
         };
         if allowed {
             return ActionVerdict::Allow;
@@ -289,7 +301,10 @@ impl PolicySet {
         ActionVerdict::ImplicitDeny
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the traced twin of `verdict_fast`, plus the sink")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the traced twin of `verdict_fast`, plus the sink"
+    )]
     fn verdict_traced<S: TraceSink>(
         &self,
         scopes: &Scopes<'_>,

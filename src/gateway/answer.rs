@@ -109,7 +109,11 @@ impl fmt::Display for Message {
                     Some(u) => write!(f, "user `{u}`")?,
                     None => f.write_str("the caller")?,
                 }
-                let verb = if *explicit { "is explicitly denied" } else { "is not allowed" };
+                let verb = if *explicit {
+                    "is explicitly denied"
+                } else {
+                    "is not allowed"
+                };
                 write!(f, " {verb} `{operation}` (requires ")?;
                 let mut first = true;
                 for (i, a) in operation.actions().iter().enumerate() {
@@ -175,4 +179,3 @@ impl Rejection {
         response
     }
 }
-

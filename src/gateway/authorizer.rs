@@ -64,7 +64,13 @@ impl<'h> Identity<'h> {
 }
 
 /// Records the refusal in `record`, writes the record, and builds the rejection.
-fn reject(record: &mut Record<'_>, status: StatusCode, code: &'static str, kind: &'static str, message: Message) -> Rejection {
+fn reject(
+    record: &mut Record<'_>,
+    status: StatusCode,
+    code: &'static str,
+    kind: &'static str,
+    message: Message,
+) -> Rejection {
     record.status = status.as_u16();
     record.error_code = Some(code);
     record.error_kind = Some(kind);
@@ -176,16 +182,29 @@ impl Authorizer {
                     HeaderProblem::TooManyGroups => "too_many_groups",
                 };
                 let message = Message::Text(format!("invalid identity headers: {problem}"));
-                return Err(reject(&mut record, StatusCode::BAD_REQUEST, "IMSIAM.4001", kind, message));
+                return Err(reject(
+                    &mut record,
+                    StatusCode::BAD_REQUEST,
+                    "IMSIAM.4001",
+                    kind,
+                    message,
+                ));
             }
         };
         record.principal = who.user;
         record.project = who.project;
         record.source_ip = who.source_ip.as_ref().map(SourceIpText::as_str);
         if who.user.is_none() && who.groups.is_empty() {
-            let message =
-                Message::Text("no authenticated principal: the request has no user name and no group".to_owned());
-            return Err(reject(&mut record, StatusCode::UNAUTHORIZED, "IMSIAM.4010", "unauthenticated", message));
+            let message = Message::Text(
+                "no authenticated principal: the request has no user name and no group".to_owned(),
+            );
+            return Err(reject(
+                &mut record,
+                StatusCode::UNAUTHORIZED,
+                "IMSIAM.4010",
+                "unauthenticated",
+                message,
+            ));
         }
         let principals = snapshot.principals();
         let caller = principals.caller(who.user, who.groups.iter());
@@ -196,7 +215,13 @@ impl Authorizer {
             Ok(route) => route,
             Err(e) => {
                 let message = Message::Text(format!("invalid request: {e}"));
-                return Err(reject(&mut record, StatusCode::BAD_REQUEST, "IMSIAM.4000", e.kind(), message));
+                return Err(reject(
+                    &mut record,
+                    StatusCode::BAD_REQUEST,
+                    "IMSIAM.4000",
+                    e.kind(),
+                    message,
+                ));
             }
         };
         let operation = route.operation();
@@ -206,7 +231,13 @@ impl Authorizer {
         let ctx = match who.context(now, &self.limits) {
             Ok(ctx) => ctx,
             Err(message) => {
-                return Err(reject(&mut record, StatusCode::BAD_REQUEST, "IMSIAM.4001", "limit_exceeded", message));
+                return Err(reject(
+                    &mut record,
+                    StatusCode::BAD_REQUEST,
+                    "IMSIAM.4001",
+                    "limit_exceeded",
+                    message,
+                ));
             }
         };
         let request = DecisionRequest::new(&route, &ctx).with_owners(caller.owners());
@@ -230,7 +261,9 @@ impl Authorizer {
                     .iter()
                     .enumerate()
                     .filter(|(_, a)| a.situation().is_none_or(|s| ctx.has_situation(s)))
-                    .fold(0u64, |mask, (i, _)| mask | 1u64.checked_shl(i as u32).unwrap_or(0));
+                    .fold(0u64, |mask, (i, _)| {
+                        mask | 1u64.checked_shl(i as u32).unwrap_or(0)
+                    });
                 let message = Message::Denied {
                     explicit,
                     user: who.user.map(str::to_owned),
@@ -246,13 +279,23 @@ impl Authorizer {
             }
             Reason::Error(e) => {
                 let message = Message::Text(format!("the request cannot be decided: {e}"));
-                Err(reject(&mut record, StatusCode::BAD_REQUEST, "IMSIAM.4002", e.kind(), message))
+                Err(reject(
+                    &mut record,
+                    StatusCode::BAD_REQUEST,
+                    "IMSIAM.4002",
+                    e.kind(),
+                    message,
+                ))
             }
         }
     }
 
     /// Reads the identity headers and the source address.
-    fn identify<'h>(&self, headers: &'h HeaderMap, peer: Option<IpAddr>) -> Result<Identity<'h>, HeaderProblem> {
+    fn identify<'h>(
+        &self,
+        headers: &'h HeaderMap,
+        peer: Option<IpAddr>,
+    ) -> Result<Identity<'h>, HeaderProblem> {
         let ids = &self.identity;
         Ok(Identity {
             user: identity::single(headers, Some(&ids.user))?,

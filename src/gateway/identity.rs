@@ -141,7 +141,10 @@ impl<'h> Groups<'h> {
 }
 
 /// The asserted groups.
-pub(crate) fn groups<'h>(headers: &'h HeaderMap, name: Option<&HeaderName>) -> Result<Groups<'h>, HeaderProblem> {
+pub(crate) fn groups<'h>(
+    headers: &'h HeaderMap,
+    name: Option<&HeaderName>,
+) -> Result<Groups<'h>, HeaderProblem> {
     let Some(list) = single(headers, name)? else {
         return Ok(Groups::default());
     };
@@ -233,7 +236,10 @@ mod tests {
         let mut h = HeaderMap::new();
         let g = HeaderName::from_static("x-user-groups");
         h.insert(&g, HeaderValue::from_static("a, b,,c "));
-        assert_eq!(groups(&h, Some(&g)).unwrap().iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            groups(&h, Some(&g)).unwrap().iter().collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         let many = vec!["g"; MAX_GROUPS + 1].join(",");
         h.insert(&g, HeaderValue::from_str(&many).unwrap());
         assert_eq!(groups(&h, Some(&g)), Err(HeaderProblem::TooManyGroups));
@@ -242,17 +248,29 @@ mod tests {
         h.insert(&xff, HeaderValue::from_static("203.0.113.9, 10.0.0.7"));
         let from_header = SourceIp::Header(xff);
         assert_eq!(
-            from_header.resolve(&h, None).unwrap().as_ref().map(SourceIpText::as_str),
+            from_header
+                .resolve(&h, None)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
             Some("10.0.0.7")
         );
         let peer = Some(IpAddr::from([127, 0, 0, 1]));
         assert_eq!(
-            SourceIp::Peer.resolve(&h, peer).unwrap().as_ref().map(SourceIpText::as_str),
+            SourceIp::Peer
+                .resolve(&h, peer)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
             Some("127.0.0.1")
         );
         let v6 = Some(IpAddr::from([0xffff_u16; 8]));
         assert_eq!(
-            SourceIp::Peer.resolve(&h, v6).unwrap().as_ref().map(SourceIpText::as_str),
+            SourceIp::Peer
+                .resolve(&h, v6)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
             Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
         );
         assert!(SourceIp::None.resolve(&h, peer).unwrap().is_none());

@@ -10,6 +10,10 @@ mod generate;
 pub mod import;
 #[cfg(any(test, feature = "import"))]
 #[allow(missing_docs, reason = "documented in the file itself")]
+#[cfg_attr(
+    not(feature = "import"),
+    allow(dead_code, reason = "the importer's model, read by tests")
+)]
 pub mod model;
 #[cfg(test)]
 mod template;

@@ -83,7 +83,10 @@ pub(crate) fn parse_named(
     text: &str,
     limits: &Limits,
 ) -> Result<Vec<(String, PolicyDocument)>, ParseError> {
-    Ok(vec![(name.to_owned(), PolicyDocument::parse_with_limits(text, limits)?)])
+    Ok(vec![(
+        name.to_owned(),
+        PolicyDocument::parse_with_limits(text, limits)?,
+    )])
 }
 
 /// Reads and parses a policy file into its named documents; `name` names the file in decisions and

@@ -167,11 +167,9 @@ impl Principals {
         let mut principals = Principals::build(&text, |file| {
             let resolved = base.join(file);
             sources.push(resolved.clone());
-            crate::policy::read_text(&resolved, &Limits::default()).map_err(|source| {
-                PrincipalsError::Io {
-                    path: resolved,
-                    source,
-                }
+            crate::policy::read_text(&resolved, &Limits::default()).map_err(|source| PrincipalsError::Io {
+                path: resolved,
+                source,
             })
         })?;
         principals.sources = sources;
@@ -331,6 +329,7 @@ impl Principals {
 
     /// The fingerprint that `files` (as listed by [`sources`](Principals::sources)) have now; an
     /// unreadable file counts as a change, not an error.
+    #[cfg(any(test, feature = "gateway"))]
     pub(crate) fn fingerprint_files(files: &[PathBuf]) -> u64 {
         let contents: Vec<Option<String>> = files
             .iter()
@@ -510,7 +509,11 @@ mod tests {
                     let request = crate::route(op.method().as_str(), &target).unwrap();
                     let want = single.authorize(&Request::new(&request, &ctx));
                     let theirs = Request::new(&request, &ctx).with_owners(caller.owners());
-                    assert_eq!(p.policy_set().authorize(&theirs), want, "{groups:?} {user:?} {op}");
+                    assert_eq!(
+                        p.policy_set().authorize(&theirs),
+                        want,
+                        "{groups:?} {user:?} {op}"
+                    );
                     assert_eq!(
                         p.policy_set().explain(&theirs).decision(),
                         want,

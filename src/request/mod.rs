@@ -33,7 +33,7 @@ impl Owner {
 /// let put = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env")?;
 /// let ctx = Context::default();
 /// let request = Request::new(&put, &ctx).with_owners(Owners::default());
-/// assert_eq!(request.operation().template(), "/v2/images/{image_id}/tags/{key}");
+/// assert_eq!(request.operation().template(), "/v2/images/{image_id}/tags/{tag}");
 /// # Ok::<(), ims_iam::RouteError>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default)]

@@ -301,7 +301,6 @@ fn holds_if(holds: bool) -> Outcome {
     if holds { Outcome::Holds } else { Outcome::Fails }
 }
 
-
 /// The instant as RFC 3339 text in UTC, written into `buf`.
 fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
     let mut out = &mut buf[..];
@@ -311,4 +310,3 @@ fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
         .ok()?;
     std::str::from_utf8(buf.get(..len)?).ok()
 }
-
