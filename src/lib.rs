@@ -26,8 +26,8 @@ pub use matrix::import;
 
 // The permission matrix.
 pub use matrix::{
-    ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
-    known_actions, operations, overlaps,
+    ActionId, Basis, Cloud, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction,
+    Section, Situation, known_actions, operations, overlaps,
 };
 // Routing a raw request.
 pub use route::{MAX_TARGET_LEN, Params, RouteError, RouteMatch, Router, route};
@@ -36,7 +36,7 @@ pub use request::{Context, ContextError, ContextLimits, Owners, Request};
 // Policy documents and the policy-file loader.
 pub use policy::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Limits, LoadError, Location, ParseError,
-    PolicyDocument, RoleDependency, Spanned, Statement, Version,
+    PolicyDocument, PolicyFile, ResourceForm, RoleDependency, Spanned, Statement, Version,
 };
 // The compiled set.
 pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};

@@ -896,6 +896,8 @@ fn sample_target(template: &str) -> String {
         .replace("{image_id}", UUID)
         .replace("{project_id}", PROJECT)
         .replace("{member_id}", "fedcba9876543210fedcba9876543210")
+        .replace("{job_id}", "ff8080814dbd65d7014dbe0d84db0013")
+        .replace("{version}", "v2")
         .replace("{tag}", "env")
         .replace("{key}", "env")
 }

@@ -116,7 +116,8 @@ fn concrete_path(op: &Operation) -> String {
         path.push('/');
         path.push_str(match seg {
             "{image_id}" => UUID,
-            "{project_id}" | "{member_id}" => P,
+            "{project_id}" | "{member_id}" | "{job_id}" => P,
+            "{version}" => "v2",
             s if s.starts_with('{') => "env",
             s => s,
         });

@@ -15,6 +15,8 @@ fn concrete(template: &str) -> String {
         .replace("{image_id}", IMAGE)
         .replace("{project_id}", PROJECT)
         .replace("{member_id}", MEMBER)
+        .replace("{job_id}", MEMBER)
+        .replace("{version}", "v2")
         .replace("{tag}", "env")
         .replace("{key}", "env")
 }
@@ -449,7 +451,8 @@ fn value() -> impl Strategy<Value = String> {
 fn param_value(name: &'static str) -> BoxedStrategy<String> {
     match name {
         "image_id" => "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}".boxed(),
-        "project_id" | "member_id" => "[0-9a-fA-F]{32}".boxed(),
+        "project_id" | "member_id" | "job_id" => "[0-9a-fA-F]{32}".boxed(),
+        "version" => "v[0-9]{1,3}(\\.[0-9]{1,3})?".boxed(),
         _ => value().boxed(),
     }
 }

@@ -18,6 +18,8 @@ fn concrete(template: &str, tag: &str) -> String {
         .replace("{image_id}", IMAGE)
         .replace("{project_id}", PROJECT)
         .replace("{member_id}", MEMBER)
+        .replace("{job_id}", MEMBER)
+        .replace("{version}", "v2")
         .replace("{tag}", tag)
         .replace("{key}", tag)
 }

@@ -370,3 +370,34 @@ fn binary_refuses_invalid_principals() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `ims-iam serve` with policies exactly as the IAM API exports them (a list response and a custom
+/// agency policy, tests/fixtures/exports/principals.json), and with `--cloud`.
+#[test]
+fn serve_decides_with_exported_policies_and_a_cloud_profile() {
+    let principals = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports/principals.json");
+    let image = format!("/v2/images/{UUID}");
+    let tag = format!("{image}/tags/env");
+    let job = "/v1/0123456789abcdef0123456789abcdef/jobs/ff8080814dbd65d7014dbe0d84db0013";
+
+    let server = Server::start(&principals, &["--no-decision-log"]);
+    // alice: the two roles of the list response.
+    assert_eq!(server.check("PUT", &tag, "alice"), 200);
+    assert_eq!(server.check("DELETE", &image, "alice"), 403);
+    // dave: the agency policy; its Allow limited to the agency's URI grants nothing for IMS.
+    assert_eq!(server.check("GET", "/v2/cloudimages", "dave"), 200);
+    assert_eq!(server.check("DELETE", &image, "dave"), 403);
+    // Every SDK workflow polls its job and discovers versions: routed, no action required.
+    assert_eq!(server.check("GET", job, "dave"), 200);
+    assert_eq!(server.check("GET", "/v2", "dave"), 200);
+    assert_eq!(server.check("POST", "/v2.1/cloudimages/action", "dave"), 403);
+    // erin may delete images with OTC's facts (`ims:images:delete` alone) ...
+    assert_eq!(server.check("DELETE", &image, "erin"), 200);
+    drop(server);
+
+    // ... but not with eu-west-0's, whose table also requires `ims:images:get`.
+    let server = Server::start(&principals, &["--no-decision-log", "--cloud", "eu-west-0"]);
+    assert_eq!(server.check("DELETE", &image, "erin"), 403);
+    assert_eq!(server.check("PUT", &tag, "alice"), 200);
+    assert_eq!(server.check("GET", job, "dave"), 200);
+}

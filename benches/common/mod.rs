@@ -297,6 +297,8 @@ pub fn concrete_with(template: &str, n: usize, tags: &[&str]) -> String {
         .replace("{image_id}", IMAGES[n % IMAGES.len()])
         .replace("{project_id}", PROJECT)
         .replace("{member_id}", MEMBER)
+        .replace("{job_id}", MEMBER)
+        .replace("{version}", "v2")
         .replace("{tag}", tag)
         .replace("{key}", tag)
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::json::{error_json, operation_json, params_json};
 use super::{EXIT_ERROR, Format};
 use ims_iam::{
-    Context, ContextLimits, Explanation, Policy, PolicySet, Reason, Request, Scope, Situation, route,
+    Context, ContextLimits, Explanation, Policy, PolicySet, Reason, Request, Router, Scope, Situation,
 };
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +41,8 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
     /// The request's method, e.g. `PUT`.
     method: String,
     /// The request-target as received, e.g. `/v2/images/<uuid>/tags/env`.
@@ -92,7 +94,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Ok(set) => set,
         Err(f) => return fail(args.format, &f, None),
     };
-    let request = match route(&args.method, &args.target) {
+    let request = match Router::default()
+        .with_cloud(args.cloud.cloud)
+        .route(&args.method, &args.target)
+    {
         Ok(r) => r,
         Err(e) => return fail(args.format, &Failure::new(e.kind(), e.to_string()), None),
     };

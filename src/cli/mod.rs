@@ -2,10 +2,12 @@
 //! an exit code; the contract (names, JSON fields, exit codes) is SPEC section 4.
 
 mod authorize;
+mod cloud;
 mod import;
 mod json;
 mod lint;
 mod match_cmd;
+mod matrix_diff;
 mod routes;
 #[cfg(feature = "serve")]
 mod serve;
@@ -47,6 +49,9 @@ enum Command {
 enum MatrixCommand {
     /// Import documentation pages (RST grid tables, HTML tables) and print them in the data file's format.
     Import(import::Args),
+    /// List the rows whose facts differ between two cloud profiles (`--cloud A --cloud B`); exit 1 when
+    /// some row differs.
+    Diff(matrix_diff::Args),
 }
 
 /// Output format of `routes`, `match` and `authorize`.
@@ -85,6 +90,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Routes(args) => routes::run(&args),
         Command::Match(args) => match_cmd::run(&args),
         Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
+        Command::Matrix(MatrixCommand::Diff(args)) => matrix_diff::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Lint(args) => lint::run(&args),

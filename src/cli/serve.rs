@@ -42,6 +42,8 @@ pub(crate) enum LogFormat {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
     /// The principals file: policies, groups and users (format: `ims_iam::principals` and the README).
     #[arg(long, value_name = "FILE")]
     principals: PathBuf,
@@ -145,7 +147,8 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let authorizer = Arc::new(
         Authorizer::new(Arc::clone(&store))
             .with_identity_headers(identity)
-            .with_source_ip(source_ip),
+            .with_source_ip(source_ip)
+            .with_router(ims_iam::Router::default().with_cloud(args.cloud.cloud)),
     );
     let mode = match args.mode {
         Mode::Nginx => ForwardAuth::Nginx,

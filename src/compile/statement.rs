@@ -7,7 +7,7 @@ use super::CompileError;
 use super::condition::{CompiledCondition, Memo, Outcome};
 use super::wildcard::{Case, Pattern};
 use crate::matrix::{ActionId, known_actions};
-use crate::policy::{ActionSpec, Effect};
+use crate::policy::{ActionSpec, Effect, ResourceForm};
 use crate::request::{Context, Owner};
 
 /// A set of actions of the universe ([`known_actions`](crate::known_actions)), as a bit mask.
@@ -212,10 +212,11 @@ pub(super) fn compile_statement(
         })?;
     }
     let actions = covered_actions(patterns.iter().map(|p| p.value.as_str()), negated);
-    let narrow_resource = statement
-        .resource
-        .as_ref()
-        .is_some_and(|r| !r.iter().any(|r| resource_covers_all(&r.value)));
+    let narrow_resource = statement.resource_form == ResourceForm::Uri
+        || statement
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.iter().any(|r| resource_covers_all(&r.value)));
     let conditions = statement
         .conditions
         .iter()

@@ -112,7 +112,8 @@ impl Authorizer {
         self
     }
 
-    /// Routes with other options (see [`Router::accept_any_param_format`], not meant for gateways).
+    /// Routes with other options: a cloud profile ([`Router::with_cloud`]), or (not meant for gateways)
+    /// [`Router::accept_any_param_format`].
     #[must_use]
     pub fn with_router(mut self, router: Router) -> Authorizer {
         self.router = router;

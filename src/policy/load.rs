@@ -1,9 +1,9 @@
 //! The one policy-file loader: a capped read, then the strict parser. The command line, the
 //! decision-test runner, principals files and the linter read policy files through it.
 //!
-//! A file holds one or more policy documents, each with the name decisions cite: today a file is one
-//! document (a bare document, a role object or the IAM API's `{"role": ...}` envelope) named as the
-//! caller names the file.
+//! A file holds one or more policy documents, each with the name decisions cite: a bare document, a
+//! role object or the IAM API's `{"role": ...}` envelope is one, named as the caller names the file; a
+//! list response (`{"roles": [...]}`) is one per role, named by the role.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -77,16 +77,14 @@ pub(crate) fn read_text(path: &Path, limits: &Limits) -> io::Result<String> {
     String::from_utf8(read_bytes(path, limits)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-/// Parses a policy file's text into its named documents (one, named `name`).
+/// Parses a policy file's text into its named documents: one named `name`, or one per role of a list
+/// response, named by the role (see [`PolicyDocument::parse_file`]).
 pub(crate) fn parse_named(
     name: &str,
     text: &str,
     limits: &Limits,
 ) -> Result<Vec<(String, PolicyDocument)>, ParseError> {
-    Ok(vec![(
-        name.to_owned(),
-        PolicyDocument::parse_with_limits(text, limits)?,
-    )])
+    Ok(PolicyDocument::parse_file_with_limits(text, limits)?.into_named(name))
 }
 
 /// Reads and parses a policy file into its named documents; `name` names the file in decisions and

@@ -4,6 +4,7 @@ mod error;
 mod extent;
 mod json;
 mod limits;
+mod list;
 mod load;
 mod model;
 mod parse;
@@ -11,9 +12,10 @@ mod parse;
 pub use error::ParseError;
 pub(crate) use extent::document_extent;
 pub use limits::Limits;
+pub use list::PolicyFile;
 pub use load::LoadError;
 pub(crate) use load::{load_file, parse_named, read_bytes, read_capped, read_text};
 pub use model::{
-    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
-    Statement, Version,
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, ResourceForm,
+    RoleDependency, Spanned, Statement, Version,
 };

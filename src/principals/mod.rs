@@ -229,7 +229,9 @@ impl Principals {
         let print = fingerprint(
             std::iter::once(Some(text.as_bytes())).chain(texts.iter().map(|t| Some(t.as_bytes()))),
         );
-        // Every policy file is parsed once, attached or not, by the one loader.
+        // Every policy file is parsed once, attached or not, by the one loader. A list response
+        // (`{"roles": [...]}`) gives one policy per role, named by the role; attaching its entry
+        // attaches them all.
         let mut documents: BTreeMap<&str, Vec<(String, PolicyDocument)>> = BTreeMap::new();
         for ((name, file_name), text) in policy_files.iter().zip(&texts) {
             let named = crate::policy::parse_named(name, text, &Limits::default()).map_err(|source| {
@@ -529,7 +531,8 @@ mod tests {
             .split('/')
             .map(|s| match s {
                 "{image_id}" => UUID,
-                "{project_id}" | "{member_id}" => "0123456789abcdef0123456789abcdef",
+                "{project_id}" | "{member_id}" | "{job_id}" => "0123456789abcdef0123456789abcdef",
+                "{version}" => "v2",
                 s if s.starts_with('{') => "x",
                 s => s,
             })

@@ -60,7 +60,7 @@ use std::iter::FusedIterator;
 pub use error::RouteError;
 use error::excerpt;
 
-use crate::matrix::{self, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
+use crate::matrix::{self, Cloud, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
 
 /// The longest request target, in bytes, that the router accepts (8 KiB, the common default of HTTP
 /// servers for a request line). Longer targets are refused with `too_long`.
@@ -100,11 +100,15 @@ pub fn route<'a>(method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteE
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Router {
     check_formats: bool,
+    cloud: Cloud,
 }
 
 impl Default for Router {
     fn default() -> Self {
-        Router { check_formats: true }
+        Router {
+            check_formats: true,
+            cloud: Cloud::default(),
+        }
     }
 }
 
@@ -124,7 +128,28 @@ impl Router {
     /// ```
     #[must_use]
     pub fn accept_any_param_format(self) -> Self {
-        Router { check_formats: false }
+        Router {
+            check_formats: false,
+            ..self
+        }
+    }
+
+    /// Routes to the rows of a cloud profile's table (the default: [`Cloud::default`]): the same
+    /// templates, that profile's facts.
+    ///
+    /// ```
+    /// use ims_iam::{Cloud, Router};
+    /// let m = Router::default().with_cloud(Cloud::HuaweiCloud).route("GET", "/v1/cloudimages/quota").unwrap();
+    /// assert_eq!(m.operation().cloud(), Cloud::HuaweiCloud);
+    /// ```
+    #[must_use]
+    pub fn with_cloud(self, cloud: Cloud) -> Self {
+        Router { cloud, ..self }
+    }
+
+    /// The cloud profile routed to.
+    pub fn cloud(self) -> Cloud {
+        self.cloud
     }
 
     /// Whether parameter formats are checked (the default).
@@ -159,7 +184,7 @@ impl Router {
         // Only the method's templates with as many segments as the path, in priority order.
         for operation in matrix::routes_with_len(method, segments.len())
             .iter()
-            .filter_map(|&i| matrix::operation_at(i))
+            .filter_map(|&i| matrix::operation_at(self.cloud, i))
         {
             let template = operation.segments();
             let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
