@@ -200,6 +200,7 @@ impl PolicySet {
     }
 }
 
+#[inline]
 fn find_bucket<'s>(buckets: &'s [(String, Bucket)], id: &str) -> Option<&'s Bucket> {
     buckets
         .binary_search_by(|(k, _)| k.as_str().cmp(id))

@@ -67,6 +67,7 @@ impl Memo {
     }
 
     /// The inline entries of `ctx` holding values of the key of `condition` (bit `i`: entry `i`).
+    #[inline]
     fn entries_of(&self, condition: &CompiledCondition, ctx: &Context<'_>, slot: usize) -> u16 {
         let Some(cell) = self.keys.get(slot) else {
             return 0;
@@ -127,6 +128,7 @@ impl CompiledCondition {
 
     /// [`CompiledCondition::evaluate`], remembering key look-ups and parsed values in `memo` (the
     /// same outcome, with less work when several conditions of one decision read the same key).
+    #[inline]
     pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> Outcome {
         self.evaluate_in(ctx, now, Some(memo))
     }
