@@ -15,6 +15,7 @@ use super::log::{self, Record, emit};
 use super::store::PolicyStore;
 use crate::compile::PolicySet;
 use crate::eval::{Decision, Reason};
+use crate::matrix::Operation;
 use crate::request::{Context, ContextLimits, Request as DecisionRequest};
 use crate::route::Router;
 
@@ -245,50 +246,7 @@ impl Authorizer {
         let decision = decide(principals.policy_set(), &request, &mut record);
 
         // 4. The answer.
-        match decision.reason() {
-            Reason::Allow | Reason::NoActionRequired => {
-                emit(&record);
-                Ok(Authorized {
-                    decision,
-                    operation,
-                    principal: who.user.map(str::to_owned),
-                    revision: record.revision,
-                })
-            }
-            Reason::ExplicitDeny | Reason::ImplicitDeny => {
-                let explicit = decision.reason() == Reason::ExplicitDeny;
-                let counted = operation
-                    .actions()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| a.situation().is_none_or(|s| ctx.has_situation(s)))
-                    .fold(0u64, |mask, (i, _)| {
-                        mask | 1u64.checked_shl(i as u32).unwrap_or(0)
-                    });
-                let message = Message::Denied {
-                    explicit,
-                    user: who.user.map(str::to_owned),
-                    operation,
-                    counted,
-                };
-                let (code, kind) = if explicit {
-                    ("IMSIAM.4030", "explicit_deny")
-                } else {
-                    ("IMSIAM.4031", "implicit_deny")
-                };
-                Err(reject(&mut record, StatusCode::FORBIDDEN, code, kind, message))
-            }
-            Reason::Error(e) => {
-                let message = Message::Text(format!("the request cannot be decided: {e}"));
-                Err(reject(
-                    &mut record,
-                    StatusCode::BAD_REQUEST,
-                    "IMSIAM.4002",
-                    e.kind(),
-                    message,
-                ))
-            }
-        }
+        answer(decision, operation, who.user, &ctx, &mut record)
     }
 
     /// Reads the identity headers and the source address.
@@ -330,4 +288,58 @@ fn decide(set: &PolicySet, request: &DecisionRequest<'_>, record: &mut Record<'_
     };
     record.decision = Some(decision);
     decision
+}
+
+/// The answer to a decided request: authorized, or refused with the decision's status and message.
+fn answer(
+    decision: Decision,
+    operation: &'static Operation,
+    user: Option<&str>,
+    ctx: &Context<'_>,
+    record: &mut Record<'_>,
+) -> Result<Authorized, Rejection> {
+    match decision.reason() {
+        Reason::Allow | Reason::NoActionRequired => {
+            emit(record);
+            Ok(Authorized {
+                decision,
+                operation,
+                principal: user.map(str::to_owned),
+                revision: record.revision,
+            })
+        }
+        Reason::ExplicitDeny | Reason::ImplicitDeny => {
+            let explicit = decision.reason() == Reason::ExplicitDeny;
+            let counted = operation
+                .actions()
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.situation().is_none_or(|s| ctx.has_situation(s)))
+                .fold(0u64, |mask, (i, _)| {
+                    mask | 1u64.checked_shl(i as u32).unwrap_or(0)
+                });
+            let message = Message::Denied {
+                explicit,
+                user: user.map(str::to_owned),
+                operation,
+                counted,
+            };
+            let (code, kind) = if explicit {
+                ("IMSIAM.4030", "explicit_deny")
+            } else {
+                ("IMSIAM.4031", "implicit_deny")
+            };
+            Err(reject(record, StatusCode::FORBIDDEN, code, kind, message))
+        }
+        Reason::Error(e) => {
+            let message = Message::Text(format!("the request cannot be decided: {e}"));
+            Err(reject(
+                record,
+                StatusCode::BAD_REQUEST,
+                "IMSIAM.4002",
+                e.kind(),
+                message,
+            ))
+        }
+    }
 }
