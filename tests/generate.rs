@@ -8,12 +8,11 @@
 use std::collections::BTreeSet;
 
 use ims_iam::generate::{Generated, Generator, InputFormat, ScopeSuggestion};
-use ims_iam::{Context, Policy, PolicySet, Reason, Scope, Situation, operations, route};
+use ims_iam::{Context, Policy, PolicySet, Reason, Request, Scope, Situation, operations, route};
 use proptest::prelude::*;
 
 const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
 
 fn context(situations: &[Situation]) -> Context<'static> {
     situations
@@ -56,7 +55,11 @@ fn brute_force(set: &PolicySet) -> BTreeSet<String> {
         let routed = route(op.method().as_str(), &target).unwrap();
         assert_eq!(routed.operation().index(), op.index(), "{target}");
         for situations in situation_subsets(op) {
-            if set.authorize(&routed, &context(&situations)).reason() == Reason::Allow {
+            if set
+                .authorize(&Request::new(&routed, &context(&situations)))
+                .reason()
+                == Reason::Allow
+            {
                 out.insert(label(op.method().as_str(), op.template(), &situations));
             }
         }
@@ -109,7 +112,7 @@ fn check(text: &str, generated: &Generated) -> Option<PolicySet> {
             assert!(listed, "{method} {target} does not route and is not listed");
             continue;
         };
-        let decision = set.authorize(&routed, &context(&situations));
+        let decision = set.authorize(&Request::new(&routed, &context(&situations)));
         assert!(
             decision.is_allowed() || listed,
             "{method} {target} {situations:?}: {decision:?}"
