@@ -83,7 +83,7 @@ pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
     suffix.parse().map(|scope| (file, scope)).map_err(|e: ims_iam::ScopeError| {
         format!(
             "`--policy {arg}`: {e} after the last `@` (a file whose name contains `@` is passed with \
-             its scope: `{arg}@global`)"
+             its scope, e.g. `FILE@global`)"
         )
     })
 }
