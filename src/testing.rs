@@ -346,7 +346,10 @@ fn run_case(
     for s in &case.situations {
         let situation = Situation::parse(s).ok_or_else(|| {
             let ids: Vec<&str> = Situation::ALL.iter().map(|s| s.id()).collect();
-            format!("unknown situation `{s}` in `situations`: expected one of `{}`", ids.join("`, `"))
+            format!(
+                "unknown situation `{s}` in `situations`: expected one of `{}`",
+                ids.join("`, `")
+            )
         })?;
         ctx = ctx.with_situation(situation);
     }

@@ -14,10 +14,12 @@ use ims_iam::{
 };
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit codes: 0 allow, 1 deny, 2 error (unreadable or invalid policy, unroutable or \
+#[command(
+    after_help = "Exit codes: 0 allow, 1 deny, 2 error (unreadable or invalid policy, unroutable or \
                         invalid request, usage); an error is never an allow.\n\
                         Warnings (stderr): an `ims:` action without wildcards that no IMS API requires \
-                        (a typo such as `ims:images:updat`) grants or denies nothing.")]
+                        (a typo such as `ims:images:updat`) grants or denies nothing."
+)]
 pub(crate) struct Args {
     /// A policy file, optionally with its attachment scope: `FILE`, `FILE@global`, `FILE@project:ID`,
     /// `FILE@enterprise-project:ID` (repeatable; default scope global). The scope follows the last
@@ -80,12 +82,15 @@ pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
     if !suffix.contains(':') && suffix.contains(['/', '.']) {
         return Ok((arg, Scope::Global));
     }
-    suffix.parse().map(|scope| (file, scope)).map_err(|e: ims_iam::ScopeError| {
-        format!(
-            "`--policy {arg}`: {e} after the last `@` (a file whose name contains `@` is passed with \
+    suffix
+        .parse()
+        .map(|scope| (file, scope))
+        .map_err(|e: ims_iam::ScopeError| {
+            format!(
+                "`--policy {arg}`: {e} after the last `@` (a file whose name contains `@` is passed with \
              its scope, e.g. `FILE@global`)"
-        )
-    })
+            )
+        })
 }
 
 fn load(args: &Args) -> Result<PolicySet, Failure> {
@@ -134,7 +139,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         if !ims_iam::ParamFormat::Hex32.accepts(p) {
             let f = Failure::new(
                 "invalid_context",
-                format!("`--project {p}`: an IAM project id is 32 hex characters, as in a path's `{{project_id}}`"),
+                format!(
+                    "`--project {p}`: an IAM project id is 32 hex characters, as in a path's `{{project_id}}`"
+                ),
             );
             return fail(args.format, &f, None);
         }

@@ -116,7 +116,10 @@ pub(crate) fn error(message: &str) {
 /// The message for a `--situation` that names none: the valid ids.
 pub(crate) fn unknown_situation(given: &str) -> String {
     let ids: Vec<&str> = ims_iam::Situation::ALL.iter().map(|s| s.id()).collect();
-    format!("unknown situation `{given}`: expected one of `{}`", ids.join("`, `"))
+    format!(
+        "unknown situation `{given}`: expected one of `{}`",
+        ids.join("`, `")
+    )
 }
 
 /// Exit code 2: usage errors, unreadable or invalid input.

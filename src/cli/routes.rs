@@ -86,7 +86,10 @@ const WRAP_INDENT: usize = 9;
 fn compact(ops: &[Operation]) -> String {
     let template_w = ops.iter().map(|op| op.template().len()).max().unwrap_or(0).max(8);
     let lead = 6 + 1 + template_w + 1 + 3 + 1 + 2 + 1;
-    let mut out = format!("{:<6} {:<template_w$} {:<3} {:<2} ACTIONS\n", "METHOD", "TEMPLATE", "IAM", "EP");
+    let mut out = format!(
+        "{:<6} {:<template_w$} {:<3} {:<2} ACTIONS\n",
+        "METHOD", "TEMPLATE", "IAM", "EP"
+    );
     for op in ops {
         let mut lines: Vec<String> = op
             .actions()
@@ -235,7 +238,11 @@ mod tests {
     fn the_compact_table_fits_100_columns_and_lists_every_action() {
         let text = compact(operations());
         for line in text.lines() {
-            assert!(line.chars().count() <= MAX_WIDTH, "{} columns: {line}", line.chars().count());
+            assert!(
+                line.chars().count() <= MAX_WIDTH,
+                "{} columns: {line}",
+                line.chars().count()
+            );
         }
         let actions: usize = operations().iter().map(|op| op.actions().len()).sum();
         let listed = text

@@ -41,10 +41,12 @@ pub(crate) enum LogFormat {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT), 2 when it cannot start \
+#[command(
+    after_help = "Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT), 2 when it cannot start \
                         (unreadable or invalid principals, address in use, usage).\n\
                         Policy warnings (an `ims:` action that no IMS API requires) are logged at start and \
-                        after each reload, and listed under `warnings` by `/healthz` and `/readyz`.")]
+                        after each reload, and listed under `warnings` by `/healthz` and `/readyz`."
+)]
 pub(crate) struct Args {
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
@@ -106,7 +108,9 @@ fn parse_listen(text: &str) -> Result<SocketAddr, String> {
         return Ok(addr);
     }
     if !text.contains(':') {
-        return Err(format!("`{text}` has no port: use HOST:PORT, e.g. `127.0.0.1:9090`"));
+        return Err(format!(
+            "`{text}` has no port: use HOST:PORT, e.g. `127.0.0.1:9090`"
+        ));
     }
     text.to_socket_addrs()
         .map_err(|e| format!("cannot resolve `{text}`: {e}"))?
@@ -264,7 +268,10 @@ mod tests {
 
     #[test]
     fn listen_values() {
-        assert_eq!(parse_listen("127.0.0.1:9091"), Ok(SocketAddr::from(([127, 0, 0, 1], 9091))));
+        assert_eq!(
+            parse_listen("127.0.0.1:9091"),
+            Ok(SocketAddr::from(([127, 0, 0, 1], 9091)))
+        );
         assert!(parse_listen("localhost:9091").is_ok_and(|a| a.port() == 9091 && a.ip().is_loopback()));
         assert!(parse_listen("localhost").is_err());
         assert!(parse_listen("nonexistent.invalid:1").is_err());

@@ -43,7 +43,12 @@ fn severity_line(line: &str) -> String {
         if let Some(at) = line.find(&format!(": {word}")) {
             let start = at + 2;
             let end = start + word.len() - 1;
-            return format!("{}{}{}", &line[..start], paint(style, &line[start..end]), &line[end..]);
+            return format!(
+                "{}{}{}",
+                &line[..start],
+                paint(style, &line[start..end]),
+                &line[end..]
+            );
         }
     }
     line.to_owned()
@@ -83,7 +88,10 @@ mod tests {
     #[test]
     fn styles_only_the_marked_words() {
         let v = verdict("denied: ims:images:delete");
-        assert!(v.starts_with("\u{1b}[") && v.ends_with(": ims:images:delete"), "{v:?}");
+        assert!(
+            v.starts_with("\u{1b}[") && v.ends_with(": ims:images:delete"),
+            "{v:?}"
+        );
         assert_eq!(verdict("other"), "other");
         let l = lint_text("p.json:1:2: warning[IMS030]: text error[x]\n  |\n");
         assert!(l.starts_with("p.json:1:2: \u{1b}["), "{l:?}");

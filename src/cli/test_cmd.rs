@@ -83,7 +83,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    super::out(&super::style::test_report(&format!("{passed} passed, {failed} failed\n")));
+    super::out(&super::style::test_report(&format!(
+        "{passed} passed, {failed} failed\n"
+    )));
     if invalid {
         ExitCode::from(EXIT_ERROR)
     } else if failed > 0 {

@@ -27,8 +27,8 @@ pub use unknown::UnknownAction;
 
 pub(crate) use bucket::{Bucket, Masks};
 pub(crate) use set::SetBuilder;
-pub(crate) use unknown::{closest_action, is_unknown_ims_action};
 pub(crate) use statement::{ActionSet, check_action_pattern, covered_actions, resource_covers_all};
+pub(crate) use unknown::{closest_action, is_unknown_ims_action};
 
 use std::path::Path;
 

@@ -104,7 +104,8 @@ impl SetBuilder {
             set.statements.push(statement);
         }
         set.has_owners |= owner != Owner::EVERYONE;
-        set.warnings.extend(unknown_actions(&policy.name, &policy.document));
+        set.warnings
+            .extend(unknown_actions(&policy.name, &policy.document));
         set.policies.push(PolicyInfo {
             name: policy.name,
             scope: policy.scope,
