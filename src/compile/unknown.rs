@@ -21,7 +21,7 @@ use super::statement::check_action_pattern;
 /// assert_eq!(warning.suggestion, Some("ims:images:update"));
 /// assert_eq!(
 ///     warning.to_string(),
-///     "p.json:1:63: statement 0: unknown IMS action `ims:images:updat` grants or denies nothing (no \
+///     "p.json:1:65: statement 0: unknown IMS action `ims:images:updat` grants or denies nothing (no \
 ///      documented IMS API requires it); did you mean `ims:images:update`?"
 /// );
 /// ```
