@@ -94,11 +94,9 @@ pub fn matcher(
             }
             let _ = writeln!(out, "        ({m}, {position}) => match segment.len() {{");
             for (len, literals) in &by_len {
-                let _ = write!(out, "            {len} => ");
                 for (literal, mask) in literals {
-                    let _ = write!(out, "if segment == b{literal:?} {{ {mask:#x} }} else ");
+                    let _ = writeln!(out, "            {len} if segment == b{literal:?} => {mask:#x},");
                 }
-                out.push_str("{ 0 },\n");
             }
             out.push_str("            _ => 0,\n        },\n");
         }
@@ -127,13 +125,19 @@ mod tests {
         let out = matcher(&[vec![0, 2, 1]], &parsed, 3).unwrap();
         assert!(out.contains("ORDER: [&[u16]; 1] = [\n    &[0, 2, 1],"), "{out}");
         // Bit 0 is /v2/images (2 segments), bits 1 and 2 have 3.
-        assert!(out.contains("WITH_LEN: [[u64; 4]; 1] = [\n    [0x0, 0x0, 0x1, 0x6, ],"), "{out}");
-        assert!(out.contains("PARAM_AT: [[u64; 3]; 1] = [\n    [0x0, 0x4, 0x2, ],"), "{out}");
         assert!(
-            out.contains("2 => if segment == b\"v1\" { 0x2 } else if segment == b\"v2\" { 0x5 } else { 0 },"),
+            out.contains("WITH_LEN: [[u64; 4]; 1] = [\n    [0x0, 0x0, 0x1, 0x6, ],"),
             "{out}"
         );
-        assert!(out.contains("6 => if segment == b\"images\" { 0x3 } else { 0 },"), "{out}");
+        assert!(
+            out.contains("PARAM_AT: [[u64; 3]; 1] = [\n    [0x0, 0x4, 0x2, ],"),
+            "{out}"
+        );
+        assert!(
+            out.contains("2 if segment == b\"v1\" => 0x2,\n            2 if segment == b\"v2\" => 0x5,"),
+            "{out}"
+        );
+        assert!(out.contains("6 if segment == b\"images\" => 0x3,"), "{out}");
     }
 
     #[test]

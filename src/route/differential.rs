@@ -141,7 +141,18 @@ fn every_template_agrees_as_written_and_as_its_example() {
             agree(method, &op.example_path()).unwrap();
         }
     }
-    for target in ["", "/", "/?", "*", "http://h/v2/images", "/?a#b", "//", "/a/", "/%", "/a%2"] {
+    for target in [
+        "",
+        "/",
+        "/?",
+        "*",
+        "http://h/v2/images",
+        "/?a#b",
+        "//",
+        "/a/",
+        "/%",
+        "/a%2",
+    ] {
         agree("GET", target).unwrap();
     }
 }
@@ -157,7 +168,7 @@ proptest! {
         mutations in proptest::collection::vec(mutation(), 0..4),
     ) {
         let method = if own_method { op.method().as_str() } else { method };
-        let target = mutations.iter().fold(op.example_path(), |t, m| mutate(t, m));
+        let target = mutations.iter().fold(op.example_path(), mutate);
         agree(method, &target)?;
     }
 

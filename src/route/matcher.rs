@@ -73,8 +73,10 @@ pub(super) fn route<'a>(
             continue;
         }
         // The end of the path: a query is only checked for refused bytes.
-        if let Some(k) = first_refused(bytes, j) {
-            return Err(refused(bytes, k));
+        if j < bytes.len() {
+            if let Some(k) = first_refused(bytes, j) {
+                return Err(refused(bytes, k));
+            }
         }
         break;
     }
@@ -143,7 +145,12 @@ type ParamAt = (&'static str, ParamFormat, usize, usize);
 /// Decodes a parameter with a `%` (checked well-formed, UTF-8), checks and keeps the decoded value.
 #[cold]
 #[inline(never)]
-fn bind_escaped(m: &mut RouteMatch<'_>, raw: &str, check_formats: bool, param: ParamAt) -> Result<(), RouteError> {
+fn bind_escaped(
+    m: &mut RouteMatch<'_>,
+    raw: &str,
+    check_formats: bool,
+    param: ParamAt,
+) -> Result<(), RouteError> {
     // The decoded value is never longer than the raw one: short values decode on the stack.
     let mut scratch = [0u8; 256];
     let mut long = Vec::new();
@@ -166,7 +173,11 @@ fn bind_escaped(m: &mut RouteMatch<'_>, raw: &str, check_formats: bool, param: P
 /// The error of a parameter whose (decoded) value `text` does not have its format.
 #[cold]
 #[inline(never)]
-fn invalid_param(operation: &'static Operation, text: &str, (name, format, position, start): ParamAt) -> RouteError {
+fn invalid_param(
+    operation: &'static Operation,
+    text: &str,
+    (name, format, position, start): ParamAt,
+) -> RouteError {
     RouteError::InvalidParam {
         param: name,
         operation: operation.to_string(),

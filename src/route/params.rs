@@ -50,7 +50,7 @@ pub struct RouteMatch<'a> {
 #[derive(Clone)]
 pub(super) struct Decoded {
     bytes: [u8; DECODED_INLINE],
-    len: usize,
+    len: u8,
 }
 
 impl std::fmt::Debug for RouteMatch<'_> {
@@ -110,11 +110,11 @@ impl<'a> RouteMatch<'a> {
     /// segment): inline while the buffer has room, else in an owned copy of the source.
     #[cold]
     pub(super) fn push_decoded(&mut self, decoded: &str) {
-        let start = self.decoded.len;
+        let start = usize::from(self.decoded.len);
         let end = start + decoded.len();
-        if let Some(out) = self.decoded.bytes.get_mut(start..end) {
+        if let (Some(out), Ok(len)) = (self.decoded.bytes.get_mut(start..end), u8::try_from(end)) {
             out.copy_from_slice(decoded.as_bytes());
-            self.decoded.len = end;
+            self.decoded.len = len;
             self.push(Span {
                 start: u16::try_from(start).unwrap_or_default(),
                 end: u16::try_from(end).unwrap_or_default(),
@@ -169,7 +169,10 @@ impl<'a> RouteMatch<'a> {
 
     /// The decoded value of the parameter `name`, if the template has one.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params().find(|(n, _)| *n == name).map(|(_, v)| v)
+        let names = self.operation.param_name_list();
+        let i = names.iter().position(|n| *n == name)?;
+        let span = *self.spans.get(i).filter(|_| i < usize::from(self.len))?;
+        Some(self.text(span))
     }
 
     /// The `{project_id}` of the path, if the template has one.

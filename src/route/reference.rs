@@ -3,7 +3,10 @@
 //! as many segments in priority order, comparing literals, then binds and checks the parameters.
 
 use super::RouteError;
-use super::target::{CLASS, MAX_TARGET_LEN, PERCENT, QUERY, REFUSED, SLASH, check_segment, decode_into, next_special, path_of, refused};
+use super::target::{
+    CLASS, MAX_TARGET_LEN, PERCENT, QUERY, REFUSED, SLASH, check_segment, decode_into, next_special, path_of,
+    refused,
+};
 use crate::matrix::{self, Cloud, MAX_SEGMENTS, Method, Operation, Segment};
 use crate::quote::excerpt;
 
@@ -223,4 +226,3 @@ impl<'a> RawPath<'a> {
         }
     }
 }
-

@@ -80,7 +80,12 @@ pub(super) fn first_refused(bytes: &[u8], from: usize) -> Option<usize> {
 /// Checks one raw segment (number `segment`, starting at byte `offset`, `escaped` if it has a `%`):
 /// not empty, escapes well-formed, decoded value UTF-8 without control characters, not a dot segment.
 #[inline(never)]
-pub(super) fn check_segment(raw: &str, escaped: bool, segment: usize, offset: usize) -> Result<(), RouteError> {
+pub(super) fn check_segment(
+    raw: &str,
+    escaped: bool,
+    segment: usize,
+    offset: usize,
+) -> Result<(), RouteError> {
     if raw.is_empty() {
         return Err(RouteError::EmptySegment { segment, offset });
     }
@@ -187,14 +192,8 @@ mod tests {
         );
         assert_eq!(check("%zz", 1, 1).unwrap_err().kind(), "invalid_escape");
         assert_eq!(check("%ff", 1, 1).unwrap_err().kind(), "invalid_utf8");
-        assert_eq!(
-            check("a%0ab", 1, 1).unwrap_err().kind(),
-            "control_character"
-        );
-        assert_eq!(
-            check("%c2%85", 1, 1).unwrap_err().kind(),
-            "control_character"
-        );
+        assert_eq!(check("a%0ab", 1, 1).unwrap_err().kind(), "control_character");
+        assert_eq!(check("%c2%85", 1, 1).unwrap_err().kind(), "control_character");
         assert!(check("%E4%B8%AD", 1, 1).is_ok());
         assert_eq!(decoded("%E4%B8%AD"), "中");
     }
@@ -202,11 +201,7 @@ mod tests {
     #[test]
     fn dot_segments_in_every_spelling() {
         for raw in [".", "..", "%2e", "%2E", "%2e%2E", ".%2e", "%2E."] {
-            assert_eq!(
-                check(raw, 1, 1).unwrap_err().kind(),
-                "dot_segment",
-                "{raw}"
-            );
+            assert_eq!(check(raw, 1, 1).unwrap_err().kind(), "dot_segment", "{raw}");
         }
         for raw in ["...", ".a", "%2e%2e%2e", "%252e"] {
             assert!(check(raw, 1, 1).is_ok(), "{raw}");
@@ -219,6 +214,12 @@ mod tests {
         assert_eq!(first_refused(b"/a b#", 3), Some(4));
         assert_eq!(first_refused(b"/ab", 0), None);
         assert_eq!(refused(b"/a#", 2), RouteError::Fragment { offset: 2 });
-        assert_eq!(refused(b"/a ", 2), RouteError::InvalidCharacter { offset: 2, byte: b' ' });
+        assert_eq!(
+            refused(b"/a ", 2),
+            RouteError::InvalidCharacter {
+                offset: 2,
+                byte: b' '
+            }
+        );
     }
 }
