@@ -52,7 +52,7 @@ impl FailOn {
                         IMS030-IMS035 conditions, IMS040-IMS041 statement logic, IMS050-IMS051 grants, \
                         IMS060 enterprise projects, IMS070-IMS072 resources and broad grants. \
                         Directories: every `*.json` below, except `*.test.json` decision tests and hidden \
-                        files."
+                        files; principals files found there are checked and used as with `--principals`."
 )]
 pub(crate) struct Args {
     /// Output format.
@@ -67,8 +67,13 @@ pub(crate) struct Args {
     /// A rule code (`IMS051`) or name (`missing-dependency`) whose findings are dropped; repeatable.
     #[arg(long, value_name = "CODE")]
     ignore: Vec<String>,
+    /// A principals file: checked, the policy files it names linted, and the grant rules (IMS050,
+    /// IMS051) judged on what each group and user gets; repeatable. Principals files among PATH (by
+    /// shape: `policies`/`groups`/`users` and no `Statement`) are treated the same way.
+    #[arg(long, value_name = "FILE")]
+    principals: Vec<PathBuf>,
     /// Policy files, directories, or glob patterns.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "principals", value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
@@ -78,6 +83,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let mut options = Options::default()
         .with_scope(args.scope.clone())
         .with_cloud(args.cloud.cloud);
+    for path in &args.principals {
+        options = options.with_principals(path);
+    }
     for code in &args.ignore {
         options = match options.ignore(code) {
             Ok(options) => options,
@@ -94,12 +102,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let (findings, errors) = lint::lint_files(&files, &options);
+    let report = lint::lint_run(&files, &options);
+    let (findings, errors) = (report.findings, report.errors);
     let output = match args.format {
         LintFormat::Text => format!(
             "{}{}\n",
             lint::to_text(&findings),
-            lint::summary(&findings, files.len().saturating_sub(errors.len()))
+            lint::summary(&findings, report.files.saturating_sub(errors.len()))
         ),
         LintFormat::Json => format!("{:#}\n", lint::to_json(&findings)),
         LintFormat::Sarif => format!("{:#}\n", lint::to_sarif(&findings)),

@@ -9,6 +9,7 @@ mod json;
 mod lint;
 mod match_cmd;
 mod matrix_diff;
+mod principals_cmd;
 mod routes;
 #[cfg(feature = "serve")]
 mod serve;
@@ -41,6 +42,9 @@ enum Command {
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Check principals files (users, groups and their policies).
+    #[command(subcommand)]
+    Principals(principals_cmd::Command),
     /// Generate the smallest policy that allows observed calls, and report what else it allows.
     Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
@@ -98,6 +102,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Principals(command) => principals_cmd::run(&command),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
     }

@@ -63,6 +63,7 @@
 mod caller;
 mod error;
 mod file;
+mod layout;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,7 @@ pub use error::PrincipalsError;
 use crate::compile::{Policy, PolicySet, Scope, SetBuilder};
 use crate::policy::{Limits, PolicyDocument};
 use crate::request::Owner;
+pub(crate) use layout::{layout, looks_like_principals};
 use file::{AttachmentSpec, PrincipalsFile, check_name, fingerprint, strip_position};
 
 /// The largest principals file that is read, in bytes (policy files are bounded by
