@@ -14,6 +14,7 @@ mod routes;
 #[cfg(feature = "serve")]
 mod serve;
 mod test_cmd;
+mod test_report;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,11 @@ pub(crate) struct Args {
     /// The cloud profile for files that name none (a file's `cloud` field wins).
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: super::test_report::TestFormat,
+    #[command(flatten)]
+    coverage: super::test_report::CoverageArgs,
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -43,27 +48,16 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     }
-    let (mut passed, mut failed, mut invalid) = (0usize, 0usize, false);
+    let mut reports = Vec::with_capacity(files.len());
+    let mut invalid = false;
     for file in &files {
         match testing::run_file_in(file, args.cloud.cloud) {
-            Ok(report) => {
-                let f = report.failures().count();
-                passed += report.cases.len() - f;
-                failed += f;
-                super::out(&report.to_string());
-            }
+            Ok(report) => reports.push(report),
             Err(e) => {
                 eprintln!("error: {e}");
                 invalid = true;
             }
         }
     }
-    super::out(&format!("{passed} passed, {failed} failed\n"));
-    if invalid {
-        ExitCode::from(EXIT_ERROR)
-    } else if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    super::test_report::finish(args.format, &args.coverage, args.cloud.cloud, &reports, invalid)
 }
