@@ -11,6 +11,7 @@ mod match_cmd;
 mod matrix_diff;
 mod principals_cmd;
 mod routes;
+mod schema_cmd;
 #[cfg(feature = "serve")]
 mod serve;
 mod test_cmd;
@@ -46,6 +47,8 @@ enum Command {
     /// Check principals files (users, groups and their policies).
     #[command(subcommand)]
     Principals(principals_cmd::Command),
+    /// Print the JSON Schema of policy, principals or decision-test files, for editors.
+    Schema(schema_cmd::Args),
     /// Generate the smallest policy that allows observed calls, and report what else it allows.
     Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
@@ -104,6 +107,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Principals(command) => principals_cmd::run(&command),
+        Command::Schema(args) => schema_cmd::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
     }
