@@ -55,7 +55,11 @@ fn policy_defs() -> Value {
         operators.join("|")
     );
     // Keys match without regard to case: the enumeration is for completion, the patterns check.
-    let exact_keys: Vec<&str> = GLOBAL_KEYS.iter().filter(|k| !k.tag_prefix).map(|k| k.name).collect();
+    let exact_keys: Vec<&str> = GLOBAL_KEYS
+        .iter()
+        .filter(|k| !k.tag_prefix)
+        .map(|k| k.name)
+        .collect();
     let exact_pattern: Vec<String> = exact_keys.iter().map(|k| any_case(k)).collect();
     let tag_prefixes: Vec<String> = GLOBAL_KEYS
         .iter()
@@ -206,7 +210,8 @@ pub fn policy() -> Value {
 /// assert_eq!(schema["required"][0], "policies");
 /// ```
 pub fn principals() -> Value {
-    let name = json!({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^,\\s](?:[^,]*[^,\\s])?$"});
+    let name =
+        json!({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^,\\s](?:[^,]*[^,\\s])?$"});
     let attachment = json!({
         "type": "object",
         "properties": {"policy": name, "scope": {"$ref": "#/$defs/scope"}},

@@ -55,7 +55,11 @@ fn a_policy_that_can_tag_nothing_fails_at_fail_on_warning() {
     assert_eq!(code(&ims_iam(&[&file])), 0);
     let out = ims_iam(&["--fail-on", "warning", &file]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
-    assert!(stdout(&out).ends_with("0 errors, 2 warnings, 0 suggestions in 1 file\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with("0 errors, 2 warnings, 0 suggestions in 1 file\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -64,7 +68,11 @@ fn principals_files_are_checked_not_linted_as_policies() {
     let out = ims_iam(&["--principals", "examples/principals.json"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).ends_with("in 5 files\n"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("(for group `project-admins`, user `carol`)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("(for group `project-admins`, user `carol`)"),
+        "{}",
+        stdout(&out)
+    );
     // Found in a directory: recognised by its shape, no IMS003.
     let out = ims_iam(&["examples"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
@@ -80,13 +88,24 @@ fn principals_check_exits_0_1_2() {
     let check = |file: &str| common::ims_iam(&["principals", "check", file]);
     let out = check("examples/principals.json");
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    assert_eq!(stdout(&out), "examples/principals.json: valid: 4 policies, 3 groups, 3 users\n");
+    assert_eq!(
+        stdout(&out),
+        "examples/principals.json: valid: 4 policies, 3 groups, 3 users\n"
+    );
     let out = check(&format!("{FIX}/IMS008.bad.json"));
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).contains("undefined group `admins`"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("undefined group `admins`"),
+        "{}",
+        stdout(&out)
+    );
     let out = check("policies/ims-read-only.json");
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).starts_with("policies/ims-read-only.json:2:"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("policies/ims-read-only.json:2:"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(code(&check("no/such/principals.json")), 2);
 }
 

@@ -38,27 +38,45 @@ fn text_stays_the_default() {
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert!(text.contains(": 1 passed, 1 failed\n"), "{text}");
-    assert!(text.contains("  FAIL list <wrongly> expected denied: expected deny, got allow\n"), "{text}");
+    assert!(
+        text.contains("  FAIL list <wrongly> expected denied: expected deny, got allow\n"),
+        "{text}"
+    );
     assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");
 }
 
 #[test]
 fn junit_has_one_suite_per_file_and_one_case_per_case() {
     let file = fixture("junit");
-    let out = common::ims_iam(&["test", "--format", "junit", file.to_str().unwrap(), "policies/tests"]);
+    let out = common::ims_iam(&[
+        "test",
+        "--format",
+        "junit",
+        file.to_str().unwrap(),
+        "policies/tests",
+    ]);
     assert_eq!(code(&out), 1);
     let xml = stdout(&out);
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "), "{xml}");
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "),
+        "{xml}"
+    );
     assert_eq!(xml.matches("<testsuite name=").count(), 6, "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 34, "{xml}");
-    assert!(xml.contains(r#"<testcase name="list &lt;wrongly&gt; expected denied""#), "{xml}");
+    assert!(
+        xml.contains(r#"<testcase name="list &lt;wrongly&gt; expected denied""#),
+        "{xml}"
+    );
     assert!(
         xml.contains(r#"<failure message="expected deny, got allow" type="decision">allowed: ims:images:list allowed by office statement 0"#),
         "{xml}"
     );
     assert_eq!(xml.matches("<failure ").count(), 1);
     // Balanced elements.
-    assert_eq!(xml.matches("<testsuite ").count(), xml.matches("</testsuite>").count());
+    assert_eq!(
+        xml.matches("<testsuite ").count(),
+        xml.matches("</testsuite>").count()
+    );
     assert!(xml.ends_with("</testsuites>\n"));
 }
 
@@ -88,14 +106,23 @@ fn coverage_reports_operations_statements_and_conditions() {
     // One row (`GET /v2/cloudimages`) of the table; the Deny statement is never considered; the
     // condition held but never failed.
     assert!(text.contains("  statements: 1/2 (50.0%)\n"), "{text}");
-    assert!(text.contains("  conditions: 0/1 both ways (0.0%), 1/1 at least once\n"), "{text}");
-    assert!(text.contains("  uncovered statement: office statement 1\n"), "{text}");
+    assert!(
+        text.contains("  conditions: 0/1 both ways (0.0%), 1/1 at least once\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  uncovered statement: office statement 1\n"),
+        "{text}"
+    );
     assert!(
         text.contains("  uncovered condition: office statement 0: IpAddress on g:SourceIp (never failed)\n"),
         "{text}"
     );
     assert!(text.contains("  uncovered operation: GET /v2/images\n"), "{text}");
-    assert!(!text.contains("  uncovered operation: GET /v2/cloudimages\n"), "{text}");
+    assert!(
+        !text.contains("  uncovered operation: GET /v2/cloudimages\n"),
+        "{text}"
+    );
     // JSON keeps standard output machine-readable: coverage goes to standard error.
     let out = common::ims_iam(&["test", "--format", "json", "--coverage", file.to_str().unwrap()]);
     json(&out);
@@ -108,12 +135,32 @@ fn the_threshold_fails_a_run_under_it() {
     // some of the table's rows.
     let out = common::ims_iam(&["test", "--coverage", "--threshold", "25", "policies/tests"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    assert!(stdout(&out).contains("  statements: 6/6 (100.0%)\n"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("  conditions: 2/2 both ways (100.0%)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("  statements: 6/6 (100.0%)\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("  conditions: 2/2 both ways (100.0%)"),
+        "{}",
+        stdout(&out)
+    );
     let out = common::ims_iam(&["test", "--coverage", "--threshold", "90", "policies/tests"]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("coverage is under the threshold of 90%"));
     // A threshold needs `--coverage` and a percentage.
-    assert_eq!(code(&common::ims_iam(&["test", "--threshold", "90", "policies/tests"])), 2);
-    assert_eq!(code(&common::ims_iam(&["test", "--coverage", "--threshold", "101", "policies/tests"])), 2);
+    assert_eq!(
+        code(&common::ims_iam(&["test", "--threshold", "90", "policies/tests"])),
+        2
+    );
+    assert_eq!(
+        code(&common::ims_iam(&[
+            "test",
+            "--coverage",
+            "--threshold",
+            "101",
+            "policies/tests"
+        ])),
+        2
+    );
 }

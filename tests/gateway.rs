@@ -8,7 +8,6 @@
 #[allow(dead_code)]
 mod example;
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use ims_iam::Scope;
 use ims_iam::lint::{
     Finding, Options, RULES, Severity, collect_files, lint_bytes, lint_file, lint_files, lint_run, lint_str,
-    rule,
-    summary, to_json, to_sarif, to_text,
+    rule, summary, to_json, to_sarif, to_text,
 };
 
 fn fixtures() -> PathBuf {
@@ -54,7 +53,11 @@ fn every_rule_has_a_fixture_that_triggers_it_and_a_near_miss_that_does_not() {
         );
         for f in bad.iter().filter(|f| f.code() == code) {
             // A rule reports at its severity or below (IMS050 lowers some findings to suggestions).
-            assert!(rule.severity().is_at_least(f.severity()), "{code}: {:?}", f.severity());
+            assert!(
+                rule.severity().is_at_least(f.severity()),
+                "{code}: {:?}",
+                f.severity()
+            );
             assert!(!f.message().is_empty());
             assert!(
                 f.message().starts_with(|c: char| !c.is_ascii_uppercase()),
@@ -221,7 +224,10 @@ fn partial_grants_are_one_finding_per_statement_and_missing_action() {
     ] {
         assert!(get.message().contains(api), "{api}: {}", get.message());
     }
-    assert!(get.message().contains("none of the APIs that need `ims:images:update` is complete"));
+    assert!(
+        get.message()
+            .contains("none of the APIs that need `ims:images:update` is complete")
+    );
 }
 
 #[test]
@@ -250,7 +256,11 @@ fn partial_grants_skip_what_is_deliberate() {
 #[test]
 fn fail_on_warning_fails_a_policy_that_can_tag_nothing() {
     let findings = lint_fixture("IMS050.bad.json", &Options::default());
-    assert!(findings.iter().any(|f| f.severity().is_at_least(Severity::Warning)));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.severity().is_at_least(Severity::Warning))
+    );
 }
 
 /// A directory with policies and a principals file attaching them.
@@ -329,7 +339,9 @@ fn principals_judge_missing_dependencies_on_what_a_caller_gets() {
             ("upload.json", policy(r#"["ims:images:upload"]"#)),
             (
                 "obs.json",
-                policy(r#"["obs:bucket:*", "obs:object:*", "kms:*:*", "ims:images:get", "ims:images:update"]"#),
+                policy(
+                    r#"["obs:bucket:*", "obs:object:*", "kms:*:*", "ims:images:get", "ims:images:update"]"#,
+                ),
             ),
         ],
     );

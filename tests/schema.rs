@@ -16,12 +16,16 @@ fn validator(schema: &Value) -> jsonschema::Validator {
 }
 
 fn read(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn assert_valid(v: &jsonschema::Validator, path: &Path) {
     let doc = read(path);
-    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
 }
 
@@ -65,18 +69,23 @@ fn principals_files_validate() {
 
 /// Inline policies of decision tests that hold, on purpose, an action no IMS API requires (they check
 /// that such a typo grants nothing): the schema flags them, as the linter does.
-const DELIBERATE: &[(&str, &str)] = &[
-    ("tests/cases/wildcards.test.json", "/cases/16/policies/0/document"),
-];
+const DELIBERATE: &[(&str, &str)] = &[("tests/cases/wildcards.test.json", "/cases/16/policies/0/document")];
 
 #[test]
 fn every_decision_test_file_validates() {
     let v = validator(&ims_iam::schema::test());
     let tests = files(".", |n| n.ends_with(".test.json"));
-    let tests: Vec<&PathBuf> = tests.iter().filter(|p| !p.starts_with(root().join("./target"))).collect();
+    let tests: Vec<&PathBuf> = tests
+        .iter()
+        .filter(|p| !p.starts_with(root().join("./target")))
+        .collect();
     assert!(tests.len() >= 13, "{tests:?}");
     for path in tests {
-        let relative = path.strip_prefix(root().join(".")).unwrap().to_string_lossy().into_owned();
+        let relative = path
+            .strip_prefix(root().join("."))
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let doc = read(path);
         let errors: Vec<String> = v
             .iter_errors(&doc)
@@ -90,7 +99,9 @@ fn every_decision_test_file_validates() {
         let document = read(&root().join(file)).pointer(pointer).unwrap().to_string();
         let findings = ims_iam::lint::lint_str("inline.json", &document, &ims_iam::lint::Options::default());
         assert!(
-            findings.iter().any(|f| f.severity() == ims_iam::lint::Severity::Error),
+            findings
+                .iter()
+                .any(|f| f.severity() == ims_iam::lint::Severity::Error),
             "{file}{pointer}: {findings:?}"
         );
     }
@@ -106,8 +117,12 @@ fn typical_mistakes_are_rejected() {
         // An effect in the wrong case.
         doc(json!({"Effect": "allow", "Action": ["ims:images:get"]})),
         // An unknown operator, and a misspelt global key.
-        doc(json!({"Effect": "Allow", "Action": ["ims:images:get"], "Condition": {"StringEqual": {"g:UserName": ["a"]}}})),
-        doc(json!({"Effect": "Allow", "Action": ["ims:images:get"], "Condition": {"IpAddress": {"g:SourceIP4": ["10.0.0.0/8"]}}})),
+        doc(
+            json!({"Effect": "Allow", "Action": ["ims:images:get"], "Condition": {"StringEqual": {"g:UserName": ["a"]}}}),
+        ),
+        doc(
+            json!({"Effect": "Allow", "Action": ["ims:images:get"], "Condition": {"IpAddress": {"g:SourceIP4": ["10.0.0.0/8"]}}}),
+        ),
         // Both `Action` and `NotAction`, and neither.
         doc(json!({"Effect": "Deny", "Action": ["ims:*:*"], "NotAction": ["ims:images:get"]})),
         doc(json!({"Effect": "Deny"})),
@@ -128,14 +143,21 @@ fn typical_mistakes_are_rejected() {
     }
 
     let principals = validator(&ims_iam::schema::principals());
-    assert!(!principals.is_valid(&json!({"groups": {}})), "`policies` is required");
-    assert!(!principals.is_valid(&json!({"policies": {}, "groups": {"g": {"attachments": [{"policy": "p", "scope": "proj:1"}]}}})));
+    assert!(
+        !principals.is_valid(&json!({"groups": {}})),
+        "`policies` is required"
+    );
+    assert!(!principals.is_valid(
+        &json!({"policies": {}, "groups": {"g": {"attachments": [{"policy": "p", "scope": "proj:1"}]}}})
+    ));
     assert!(!principals.is_valid(&json!({"policies": {"a,b": "x.json"}})));
 
     let test = validator(&ims_iam::schema::test());
     let case = |extra: Value| {
         let mut c = json!({"name": "n", "method": "GET", "target": "/v2/cloudimages", "expect": "allow"});
-        c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        c.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         json!({"cases": [c]})
     };
     assert!(test.is_valid(&case(json!({}))));

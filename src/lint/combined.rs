@@ -27,9 +27,7 @@ fn join(base: &Path, file: &str) -> PathBuf {
     for c in base.join(file).components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             c => out.push(c),
@@ -177,7 +175,10 @@ fn lint_attached(path: &Path, attached: &Attached, options: &Options) -> Result<
                 .collect();
             let mut grant_sink = Sink::new(&shown, text);
             grant_sink.set_sids(doc);
-            rules::run_grants(&Ctx::new(text, doc, options).with_others(&others), &mut grant_sink);
+            rules::run_grants(
+                &Ctx::new(text, doc, options).with_others(&others),
+                &mut grant_sink,
+            );
             for f in grant_sink.findings {
                 match shared.iter_mut().find(|(g, _)| *g == f) {
                     Some((_, labels)) => labels.push(label),

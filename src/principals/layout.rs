@@ -71,7 +71,10 @@ pub(crate) fn looks_like_principals(text: &str) -> bool {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
         return false;
     };
-    !map.contains_key("Statement") && ["policies", "groups", "users"].iter().any(|k| map.contains_key(*k))
+    !map.contains_key("Statement")
+        && ["policies", "groups", "users"]
+            .iter()
+            .any(|k| map.contains_key(*k))
 }
 
 #[cfg(test)]
@@ -86,11 +89,17 @@ mod tests {
         let layout = layout(text).unwrap();
         assert_eq!(layout.policies.len(), 2);
         assert_eq!(layout.owners[0].label, "group `g`");
-        assert_eq!(layout.owners[0].attachments, [("a".to_owned(), Scope::Project("p".into()))]);
+        assert_eq!(
+            layout.owners[0].attachments,
+            [("a".to_owned(), Scope::Project("p".into()))]
+        );
         assert_eq!(layout.owners[1].label, "user `u`");
         assert_eq!(
             layout.owners[1].attachments,
-            [("b".to_owned(), Scope::Global), ("a".to_owned(), Scope::Project("p".into()))]
+            [
+                ("b".to_owned(), Scope::Global),
+                ("a".to_owned(), Scope::Project("p".into()))
+            ]
         );
     }
 
@@ -98,7 +107,9 @@ mod tests {
     fn shape() {
         assert!(looks_like_principals(r#"{"policies": {}}"#));
         assert!(looks_like_principals(r#"{"users": {}, "groups": {}}"#));
-        assert!(!looks_like_principals(r#"{"Version": "1.1", "Statement": [], "policies": 1}"#));
+        assert!(!looks_like_principals(
+            r#"{"Version": "1.1", "Statement": [], "policies": 1}"#
+        ));
         assert!(!looks_like_principals(r#"{"role": {}}"#));
         assert!(!looks_like_principals("[1, 2"));
     }

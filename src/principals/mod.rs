@@ -74,8 +74,8 @@ pub use error::PrincipalsError;
 use crate::compile::{Policy, PolicySet, Scope, SetBuilder};
 use crate::policy::{Limits, PolicyDocument};
 use crate::request::Owner;
-pub(crate) use layout::{layout, looks_like_principals};
 use file::{AttachmentSpec, PrincipalsFile, check_name, fingerprint, strip_position};
+pub(crate) use layout::{layout, looks_like_principals};
 
 /// The largest principals file that is read, in bytes (policy files are bounded by
 /// [`Limits::max_document_bytes`](crate::Limits::max_document_bytes), also 1 MiB by default).

@@ -243,7 +243,11 @@ impl fmt::Display for Coverage {
                 (false, true) => "never held",
                 (false, false) => "never evaluated",
             };
-            writeln!(f, "  uncovered condition: {} statement {}: {} on {} ({what})", c.0, c.1, c.2, c.3)?;
+            writeln!(
+                f,
+                "  uncovered condition: {} statement {}: {} on {} ({what})",
+                c.0, c.1, c.2, c.3
+            )?;
         }
         Ok(())
     }
