@@ -54,9 +54,12 @@ pub(crate) fn finish(
     match format {
         TestFormat::Text => {
             for r in reports {
-                super::out(&r.to_string());
+                super::out(&super::style::test_report(&r.to_string()));
             }
-            super::out(&format!("{} passed, {failed} failed\n", total - failed));
+            super::out(&super::style::test_report(&format!(
+                "{} passed, {failed} failed\n",
+                total - failed
+            )));
         }
         TestFormat::Junit => super::out(&testing::to_junit(reports)),
         TestFormat::Json => super::out(&format!("{:#}\n", testing::to_json(reports))),
