@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod compile;
 pub mod eval;
 #[cfg(feature = "gateway")]
@@ -23,5 +24,5 @@ pub use matrix::{
     known_actions, operations, overlaps,
 };
 pub use policy::{Limits, ParseError};
-pub use principals::{Principals, PrincipalsError};
+pub use principals::{PrincipalKind, Principals, PrincipalsError};
 pub use route::{Params, RouteError, RouteMatch, Router, route};

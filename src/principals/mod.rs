@@ -78,6 +78,32 @@ use crate::eval::{ActionExplanation, ActionVerdict, Context, Decision, Reason};
 use crate::policy::PolicyDocument;
 use crate::route::RouteMatch;
 
+/// Whether a principal is a user or a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrincipalKind {
+    /// A user.
+    User,
+    /// A user group.
+    Group,
+}
+
+impl PrincipalKind {
+    /// `user` or `group`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Group => "group",
+        }
+    }
+}
+
+fn own_group(attached: &BTreeMap<(PrincipalKind, String), Vec<Policy>>, group: &str) -> Vec<Policy> {
+    attached
+        .get(&(PrincipalKind::Group, group.to_owned()))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// The largest principals file or policy file that is read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
@@ -114,6 +140,8 @@ pub const MAX_NAME_LEN: usize = 128;
 pub struct Principals {
     /// Sorted by name.
     groups: Vec<(String, PolicySet)>,
+    /// The attached policies of each group and of each user's own attachments (for analysis).
+    attached: BTreeMap<(PrincipalKind, String), Vec<Policy>>,
     /// Sorted by name.
     users: Vec<(String, User)>,
     policy_names: Vec<String>,
@@ -355,7 +383,7 @@ impl Principals {
             documents.insert(name, document);
         }
 
-        let compile = |owner: &str, attachments: &[AttachmentSpec]| -> Result<PolicySet, PrincipalsError> {
+        let compile = |owner: &str, attachments: &[AttachmentSpec]| -> Result<(PolicySet, Vec<Policy>), PrincipalsError> {
             let mut policies = Vec::with_capacity(attachments.len());
             for a in attachments {
                 let Some(document) = documents.get(a.policy.as_str()) else {
@@ -374,16 +402,19 @@ impl Principals {
                 let policy = Policy::new(a.policy.clone(), scope, document.clone());
                 policies.push(policy);
             }
-            PolicySet::new(policies).map_err(|source| PrincipalsError::Compile {
+            let set = PolicySet::new(policies.iter().cloned()).map_err(|source| PrincipalsError::Compile {
                 owner: owner.to_owned(),
                 source: Box::new(source),
-            })
+            })?;
+            Ok((set, policies))
         };
+        let mut attached = BTreeMap::new();
 
         let mut groups = Vec::with_capacity(file.groups.0.len());
         for (name, spec) in &file.groups.0 {
             check_name("group", name)?;
-            let set = compile(&format!("group `{name}`"), &spec.attachments)?;
+            let (set, policies) = compile(&format!("group `{name}`"), &spec.attachments)?;
+            attached.insert((PrincipalKind::Group, name.clone()), policies);
             groups.push((name.clone(), set));
         }
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -408,7 +439,9 @@ impl Principals {
             let own = if spec.attachments.is_empty() {
                 None
             } else {
-                Some(compile(&format!("user `{name}`"), &spec.attachments)?)
+                let (set, policies) = compile(&format!("user `{name}`"), &spec.attachments)?;
+                attached.insert((PrincipalKind::User, name.clone()), policies);
+                Some(set)
             };
             users.push((
                 name.clone(),
@@ -421,6 +454,7 @@ impl Principals {
         users.sort_by(|a, b| a.0.cmp(&b.0));
 
         Ok(Principals {
+            attached,
             groups,
             users,
             policy_names: policy_files.keys().map(|k| (*k).to_owned()).collect(),
@@ -456,6 +490,49 @@ impl Principals {
     /// The user names, sorted.
     pub fn users(&self) -> impl Iterator<Item = &str> {
         self.users.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The policies granted to a user (its groups' attachments and its own) or a group, with their
+    /// scopes: what [`analysis`](crate::analysis) reasons about. `None` for an unknown name.
+    ///
+    /// ```
+    /// use ims_iam::principals::{PrincipalKind, Principals};
+    /// let file = r#"{"policies": {"p": "p.json"},
+    ///   "groups": {"g": {"attachments": [{"policy": "p", "scope": "project:0123"}]}},
+    ///   "users": {"u": {"groups": ["g"], "attachments": [{"policy": "p"}]}}}"#;
+    /// let principals = Principals::from_json_with(file, |_| {
+    ///     Ok(r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}"#.into())
+    /// })?;
+    /// assert_eq!(principals.policies_of(PrincipalKind::Group, "g").unwrap().len(), 1);
+    /// assert_eq!(principals.policies_of(PrincipalKind::User, "u").unwrap().len(), 2);
+    /// assert!(principals.policies_of(PrincipalKind::User, "nobody").is_none());
+    /// # Ok::<(), ims_iam::PrincipalsError>(())
+    /// ```
+    pub fn policies_of(&self, kind: PrincipalKind, name: &str) -> Option<Vec<Policy>> {
+        let own = |kind| self.attached.get(&(kind, name.to_owned())).cloned().unwrap_or_default();
+        match kind {
+            PrincipalKind::Group => {
+                self.groups.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
+                Some(own(PrincipalKind::Group))
+            }
+            PrincipalKind::User => {
+                let i = self.users.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
+                let mut out = Vec::new();
+                for &g in &self.users[i].1.groups {
+                    out.extend(own_group(&self.attached, &self.groups[g].0));
+                }
+                out.extend(own(PrincipalKind::User));
+                Some(out)
+            }
+        }
+    }
+
+    /// The groups a user belongs to in this file (empty for an unknown user).
+    pub fn groups_of(&self, user: &str) -> Vec<&str> {
+        match self.users.binary_search_by(|(k, _)| k.as_str().cmp(user)) {
+            Ok(i) => self.users[i].1.groups.iter().map(|&g| self.groups[g].0.as_str()).collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// The policy names, sorted.
