@@ -24,5 +24,5 @@ pub use matrix::{
     known_actions, operations, overlaps,
 };
 pub use policy::{Limits, ParseError};
-pub use principals::{PrincipalKind, Principals, PrincipalsError};
+pub use principals::{Principals, PrincipalsError};
 pub use route::{Params, RouteError, RouteMatch, Router, route};

@@ -63,6 +63,7 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Result<DiffReport, AnalysisError>
                 let lost = verify(lose_subject.evaluator(), operation, &r, false)?;
                 let (old_d, new_d) = if gain_is_new { (lost, gained) } else { (gained, lost) };
                 list.push(Change {
+                    principal: None,
                     operation,
                     scope: scope.clone(),
                     old: old_d.reason().as_str(),

@@ -82,7 +82,9 @@ pub(crate) fn theory(
     if infos.iter().any(|b| b.family == Family::Bool) {
         candidates.extend(typed::booleans());
     }
-    candidates.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    // Readable witnesses first: empty and unparseable values last.
+    let rank = |s: &String| (s.is_empty() || s == typed::UNPARSEABLE, s.len());
+    candidates.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     candidates.dedup();
 
     let truths_of = |values: &[&str]| -> Vec<Truth> { infos.iter().map(|b| b.block.truth(values, None)).collect() };

@@ -114,6 +114,8 @@ impl AccessReport {
 /// A request situation whose decision differs between two policy sets.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The principal (`user NAME` or `group NAME`) when comparing principals files.
+    pub principal: Option<String>,
     /// The operation.
     pub operation: &'static Operation,
     /// Where.

@@ -75,19 +75,25 @@ pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
     Ok((arg, Scope::Global))
 }
 
-fn load(args: &Args) -> Result<PolicySet, Failure> {
-    let mut policies = Vec::with_capacity(args.policies.len());
-    for arg in &args.policies {
-        let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
+/// Reads and parses `--policy FILE[@SCOPE]` arguments: `(error kind, message)` on failure.
+pub(crate) fn load_policies(args: &[String]) -> Result<Vec<Policy>, (&'static str, String)> {
+    let mut policies = Vec::with_capacity(args.len());
+    for arg in args {
+        let (file, scope) = split_policy_arg(arg).map_err(|m| ("invalid_scope", m))?;
         let text = Limits::default()
             .read_file(file.as_ref())
-            .map_err(|e| Failure::new("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
+            .map_err(|e| ("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
         let policy = Policy::parse(file, scope, &text).map_err(|e| {
             let at = e.location().map(|l| format!(":{l}")).unwrap_or_default();
-            Failure::new("invalid_policy", format!("{file}{at}: {e}"))
+            ("invalid_policy", format!("{file}{at}: {e}"))
         })?;
         policies.push(policy);
     }
+    Ok(policies)
+}
+
+fn load(args: &Args) -> Result<PolicySet, Failure> {
+    let policies = load_policies(&args.policies).map_err(|(kind, m)| Failure::new(kind, m))?;
     PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))
 }
 

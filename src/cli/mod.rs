@@ -1,7 +1,11 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own file and maps a library result to
 //! an exit code; the contract (names, JSON fields, exit codes) is SPEC section 4.
 
+mod access;
+mod analysis_io;
 mod authorize;
+mod check;
+mod diff;
 mod import;
 mod json;
 mod lint;
@@ -10,6 +14,7 @@ mod routes;
 #[cfg(feature = "serve")]
 mod serve;
 mod test_cmd;
+mod who_can;
 
 use std::process::ExitCode;
 
@@ -34,6 +39,14 @@ enum Command {
     Matrix(MatrixCommand),
     /// Decide one request against policy files.
     Authorize(authorize::Args),
+    /// What a policy set allows: every operation and scope situation, allow / deny / conditional.
+    Access(access::Args),
+    /// Which users and groups of a principals file may call an API.
+    WhoCan(who_can::Args),
+    /// Prove that no request of a specification is allowed (`--never`), or nothing outside (`--only`).
+    Check(check::Args),
+    /// What a change of policies grants that was not granted before, and what it removes.
+    Diff(diff::Args),
     /// Run declarative decision-test files.
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
@@ -87,6 +100,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Access(args) => access::run(&args),
+        Command::WhoCan(args) => who_can::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Lint(args) => lint::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
