@@ -75,6 +75,15 @@ pub(crate) struct BlockInfo {
 }
 
 impl BlockInfo {
+    /// Whether the block decides a set of values only when they agree (no set prefix, not
+    /// `IsNullOrEmpty`): then a set's truth is `Holds` when all its values hold, `Fails` when all fail,
+    /// else `Unevaluable`.
+    pub(crate) fn decides_by_agreement(&self) -> bool {
+        !self.operator.starts_with("ForAnyValue:")
+            && !self.operator.starts_with("ForAllValues:")
+            && self.operator != "IsNullOrEmpty"
+    }
+
     /// `Operator key [v1, v2]`, as answers print a condition atom.
     pub(crate) fn atom(&self) -> String {
         format!("{} {} {:?}", self.operator, self.key_written, self.values)

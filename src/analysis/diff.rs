@@ -50,7 +50,8 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Result<DiffReport, AnalysisError>
                 if gain.formula.constant() == Some(false) || lose.formula.constant() == Some(true) {
                     continue;
                 }
-                let Some(a) = ws.find(&[(&gain.formula, true), (&lose.formula, false)], ep_known)? else {
+                let lose_formula = lose.formula.without_denies_of(&gain.formula);
+                let Some(a) = ws.find(&[(&gain.formula, true), (&lose_formula, false)], ep_known)? else {
                     continue;
                 };
                 let r = ws.witness(&request, &a);

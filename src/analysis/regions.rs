@@ -35,13 +35,27 @@ pub(crate) struct KeyTheory {
     pub(crate) regions: Vec<Region>,
 }
 
+/// Which sets of values a theory needs (see [`theory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Sets {
+    /// Every set: the closure of the single values under union.
+    All,
+    /// None: every block decides sets by agreement and the goal never prefers `Unevaluable`, so a set
+    /// is never better than any one of its values.
+    None,
+    /// The set of all single-value witnesses only: every block decides sets by agreement and the goal
+    /// prefers `Unevaluable` (or does not care), so that set is at least as good as any other.
+    Top,
+}
+
 /// Computes the theory of `key` over `ids` (blocks on that key); `absent_ok`: whether a request can
-/// lack the key.
+/// lack the key; `sets`: which sets of values the goal needs.
 pub(crate) fn theory(
     blocks: &Blocks,
     key: &str,
     ids: &[usize],
     absent_ok: bool,
+    sets: Sets,
 ) -> Result<KeyTheory, AnalysisError> {
     let infos: Vec<_> = ids.iter().map(|&i| blocks.get(i)).collect();
     let has_str = infos.iter().any(|b| matches!(b.family, Family::Str(_)));
@@ -101,8 +115,17 @@ pub(crate) fn theory(
         }
     }
     let singles = regions.len();
+    if sets == Sets::Top && singles > 1 {
+        let values: Vec<String> = regions.iter().map(|r| r.values[0].clone()).collect();
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        let truths = truths_of(&refs);
+        if !seen.contains_key(&truths) {
+            seen.insert(truths.clone(), regions.len());
+            regions.push(Region { truths, values });
+        }
+    }
     // Sets of values: closure under union.
-    let mut next = 0;
+    let mut next = if sets == Sets::All { 0 } else { usize::MAX };
     while next < regions.len() {
         for s in 0..singles {
             let single = &regions[s].values[0];

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::adapter::{Truth, absence_observable};
 use super::blocks::Blocks;
 use super::error::AnalysisError;
-use super::regions::{KeyTheory, Region, theory};
+use super::regions::{KeyTheory, Region, Sets, theory};
 
 /// Bound: search nodes per question.
 pub(crate) const MAX_SEARCH_NODES: usize = 1_000_000;
@@ -49,6 +49,18 @@ impl Formula {
         }
     }
 
+    /// `self` without the Deny atoms that `must_allow` also has: where `must_allow` allows, none of its
+    /// Deny atoms applies, so they cannot decide `self` there either (the same blocks, the same
+    /// truths). Used when searching for "`must_allow` allows and `self` does not".
+    pub(crate) fn without_denies_of(&self, must_allow: &Formula) -> Formula {
+        let theirs: Vec<&Atom> = must_allow.actions.iter().flat_map(|a| &a.denies).collect();
+        let mut out = self.clone();
+        for a in &mut out.actions {
+            a.denies.retain(|d| !theirs.contains(&d));
+        }
+        out
+    }
+
     fn blocks(&self) -> impl Iterator<Item = usize> + '_ {
         self.actions
             .iter()
@@ -81,7 +93,7 @@ impl Formula {
 /// Shared by every question over the same blocks: the theories already computed.
 #[derive(Debug, Default)]
 pub(crate) struct Theories {
-    cache: HashMap<(Vec<usize>, bool), Rc<KeyTheory>>,
+    cache: HashMap<(Vec<usize>, bool, Sets), Rc<KeyTheory>>,
 }
 
 /// An assignment found by the search: per key, the values to put in the request (none: absent).
@@ -97,6 +109,23 @@ pub(crate) fn find(
     enterprise_project_known: bool,
     pinned: &[(String, String)],
 ) -> Result<Option<Assignment>, AnalysisError> {
+    // What the goal wants of each block: 1 = Holds helps (an Allow of a formula that must allow),
+    // 2 = Fails helps (a Deny of such a formula), 4 = not Holding helps, 8 = not Failing helps.
+    let mut wants: HashMap<usize, u8> = HashMap::new();
+    for (f, want) in goal {
+        for a in &f.actions {
+            for atom in &a.allows {
+                for &b in atom {
+                    *wants.entry(b).or_default() |= if *want { 1 } else { 4 };
+                }
+            }
+            for atom in &a.denies {
+                for &b in atom {
+                    *wants.entry(b).or_default() |= if *want { 2 } else { 8 };
+                }
+            }
+        }
+    }
     // Keys and their blocks.
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (f, _) in goal {
@@ -131,11 +160,20 @@ pub(crate) fn find(
             continue;
         }
         let absent_ok = absence_observable(&key, enterprise_project_known);
-        let cache_key = (ids.clone(), absent_ok);
+        let agreement = ids.iter().all(|&b| blocks.get(b).decides_by_agreement());
+        let want = ids.iter().fold(0u8, |w, b| w | wants.get(b).copied().unwrap_or(0));
+        let sets = if agreement && want & 0b1100 == 0 {
+            Sets::None
+        } else if agreement && want & 0b0011 == 0 {
+            Sets::Top
+        } else {
+            Sets::All
+        };
+        let cache_key = (ids.clone(), absent_ok, sets);
         let t = match theories.cache.get(&cache_key) {
             Some(t) => Rc::clone(t),
             None => {
-                let t = Rc::new(theory(blocks, &key, &ids, absent_ok)?);
+                let t = Rc::new(theory(blocks, &key, &ids, absent_ok, sets)?);
                 theories.cache.insert(cache_key, Rc::clone(&t));
                 t
             }
