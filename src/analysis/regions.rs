@@ -40,8 +40,8 @@ pub(crate) struct KeyTheory {
 pub(crate) enum Sets {
     /// Every set: the closure of the single values under union.
     All,
-    /// None: every block decides sets by agreement and the goal never prefers `Unevaluable`, so a set
-    /// is never better than any one of its values.
+    /// None: every block decides sets by agreement and, on all blocks but at most one, the goal never
+    /// prefers `Unevaluable`, so a set is never better than the best of its values.
     None,
     /// The set of all single-value witnesses only: every block decides sets by agreement and the goal
     /// prefers `Unevaluable` (or does not care), so that set is at least as good as any other.

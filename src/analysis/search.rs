@@ -162,7 +162,16 @@ pub(crate) fn find(
         let absent_ok = absence_observable(&key, enterprise_project_known);
         let agreement = ids.iter().all(|&b| blocks.get(b).decides_by_agreement());
         let want = ids.iter().fold(0u8, |w, b| w | wants.get(b).copied().unwrap_or(0));
-        let sets = if agreement && want & 0b1100 == 0 {
+        // Blocks where `Unevaluable` may beat `Holds` or `Fails`.
+        let special: Vec<u8> = ids
+            .iter()
+            .map(|b| wants.get(b).copied().unwrap_or(0))
+            .filter(|w| w & 0b1100 != 0)
+            .collect();
+        let sets = if agreement && (special.is_empty() || (special.len() == 1 && special[0] & 0b1100 != 0b1100)) {
+            // A set is dominated by one of its values: on the other blocks every value is at least as
+            // good as the set's disagreement; on the one special block, a value that holds (no block
+            // wants "not Holding") or fails (none wants "not Failing") is at least as good.
             Sets::None
         } else if agreement && want & 0b0011 == 0 {
             Sets::Top

@@ -210,6 +210,15 @@ pub(crate) fn candidates(values: &[(StrKind, &str)], key: &str) -> Result<Vec<St
         });
     alphabet.extend(fresh);
 
+    // Equality only: each written value is its own case, any other string matches none.
+    if values.iter().all(|(k, _)| *k == StrKind::Equals) {
+        let mut out: Vec<String> = values.iter().map(|(_, v)| (*v).to_owned()).collect();
+        out.push(String::new());
+        out.extend(fresh.map(String::from));
+        out.sort();
+        out.dedup();
+        return Ok(out);
+    }
     let start: Vec<State> = matchers.iter().map(Matcher::start).collect();
     let verdicts = |s: &[State]| -> Vec<bool> { matchers.iter().zip(s).map(|(m, st)| m.accepts(st)).collect() };
     let mut seen: HashSet<Vec<State>> = HashSet::new();

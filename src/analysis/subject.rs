@@ -30,6 +30,8 @@ pub(crate) struct Subject {
     policies: Vec<Policy>,
     by_name: HashMap<String, usize>,
     cache: HashMap<CacheKey, Option<Rc<Built>>>,
+    /// Per `(policy, statement)`: its atom and citation, worked out once.
+    statements: HashMap<(usize, usize), (Vec<usize>, Cite)>,
 }
 
 impl Subject {
@@ -52,6 +54,7 @@ impl Subject {
             policies: policies.to_vec(),
             by_name,
             cache: HashMap::new(),
+            statements: HashMap::new(),
         })
     }
 
@@ -87,7 +90,7 @@ impl Subject {
     }
 
     fn build(
-        &self,
+        &mut self,
         blocks: &mut Blocks,
         per_action: &[Vec<super::adapter::Participant>],
     ) -> Result<Built, AnalysisError> {
@@ -96,29 +99,40 @@ impl Subject {
         for participants in per_action {
             let mut action = ActionFormula::default();
             for (name, index, effect) in participants {
-                let statement = self
+                let p = *self
                     .by_name
                     .get(name)
-                    .and_then(|&p| self.policies[p].document().statements.get(*index))
-                    .ok_or_else(|| AnalysisError::Internal(format!("statement {index} of `{name}` not found")))?;
-                let mut atom = Vec::with_capacity(statement.conditions.len());
-                for entry in &statement.conditions {
-                    atom.push(blocks.intern(entry).ok_or_else(|| {
-                        AnalysisError::Internal(format!("a condition of `{name}` does not compile"))
-                    })?);
-                }
-                if !cites.iter().any(|c| c.policy == *name && c.statement == *index) {
-                    cites.push(Cite {
+                    .ok_or_else(|| AnalysisError::Internal(format!("policy `{name}` not found")))?;
+                if !self.statements.contains_key(&(p, *index)) {
+                    let statement = self.policies[p]
+                        .document()
+                        .statements
+                        .get(*index)
+                        .ok_or_else(|| AnalysisError::Internal(format!("statement {index} of `{name}` not found")))?;
+                    let mut atom = Vec::with_capacity(statement.conditions.len());
+                    for entry in &statement.conditions {
+                        atom.push(blocks.intern(entry).ok_or_else(|| {
+                            AnalysisError::Internal(format!("a condition of `{name}` does not compile"))
+                        })?);
+                    }
+                    let cite = Cite {
                         policy: name.clone(),
                         statement: *index,
                         sid: statement.sid.clone(),
                         effect: *effect,
                         conditions: atom.iter().map(|&b| blocks.get(b).atom()).collect(),
-                    });
+                    };
+                    self.statements.insert((p, *index), (atom, cite));
+                }
+                let Some((atom, cite)) = self.statements.get(&(p, *index)) else {
+                    continue;
+                };
+                if !cites.iter().any(|c| c.policy == *name && c.statement == *index) {
+                    cites.push(cite.clone());
                 }
                 match effect {
-                    Effect::Deny => action.denies.push(atom),
-                    Effect::Allow => action.allows.push(atom),
+                    Effect::Deny => action.denies.push(atom.clone()),
+                    Effect::Allow => action.allows.push(atom.clone()),
                 }
             }
             formula.actions.push(action);
