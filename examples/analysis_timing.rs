@@ -9,5 +9,9 @@ fn main() {
     let start = std::time::Instant::now();
     let result = ims_iam::analysis::access(&big);
     let rows = result.as_ref().map(|r| r.rows().len());
-    println!("access over 10k statements: {:?} rows in {:.2?}", rows.map_err(|e| e.to_string()), start.elapsed());
+    println!(
+        "access over 10k statements: {:?} rows in {:.2?}",
+        rows.map_err(|e| e.to_string()),
+        start.elapsed()
+    );
 }

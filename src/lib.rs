@@ -6,10 +6,12 @@ pub mod compile;
 pub mod eval;
 #[cfg(feature = "gateway")]
 pub mod gateway;
+pub mod generate;
 pub mod lint;
 pub mod matrix;
 pub mod policy;
 pub mod principals;
+mod quote;
 pub mod route;
 #[cfg(feature = "serve")]
 pub mod serve;
@@ -20,8 +22,8 @@ pub use eval::{
     ActionVerdict, Context, Decision, Explanation, NoTrace, Reason, RequestError, TraceEvent, TraceSink,
 };
 pub use matrix::{
-    ActionId, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction, Section, Situation,
-    known_actions, operations, overlaps,
+    ActionId, Basis, Cloud, DependencyGroup, Method, Operation, Overlap, ParamFormat, RequiredAction,
+    Section, Situation, known_actions, operations, overlaps,
 };
 pub use policy::{Limits, ParseError};
 pub use principals::{Principals, PrincipalsError};

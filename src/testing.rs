@@ -24,7 +24,8 @@
 //! | field | meaning |
 //! |---|---|
 //! | `description` | optional text |
-//! | `policies` | the attachments every case uses: `{"file": "path.json", "scope": "global"}` (path relative to the test file; the policy's name is the path as written) or `{"name": "...", "scope": "...", "document": {...}}` (an inline document, role object or envelope) |
+//! | `cloud` | optional: the cloud profile whose permission table the cases use (`otc`, `huawei-cloud`, `eu-west-0`); absent: the caller's default ([`Cloud::default`], or `ims-iam test --cloud`) |
+//! | `policies` | the attachments every case uses: `{"file": "path.json", "scope": "global"}` (path relative to the test file; the policy's name is the path as written; a list response `{"roles": [...]}` gives one policy per role, named by the role's `name` or `display_name`) or `{"name": "...", "scope": "...", "document": {...}}` (an inline document, role object or envelope) |
 //! | `cases[].name` | the case's name |
 //! | `cases[].method`, `cases[].target` | the raw request |
 //! | `cases[].policies` | optional: replaces the file's `policies` for this case |
@@ -42,6 +43,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::Cloud;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -81,6 +84,8 @@ struct FileSpec<'a> {
     #[serde(default)]
     #[allow(dead_code, reason = "documentation for readers of the file")]
     description: Option<String>,
+    #[serde(default)]
+    cloud: Option<String>,
     #[serde(default, borrow)]
     policies: Vec<PolicySpec<'a>>,
     #[serde(borrow)]
@@ -196,22 +201,56 @@ impl fmt::Display for TestReport {
 
 /// Reads and runs a decision-test file; policy files are found relative to it.
 pub fn run_file(path: &Path) -> Result<TestReport, TestFileError> {
+    run_file_in(path, Cloud::default())
+}
+
+/// [`run_file`] with the cloud profile for files that name none (a file's `cloud` field wins).
+pub fn run_file_in(path: &Path, default_cloud: Cloud) -> Result<TestReport, TestFileError> {
     let text = std::fs::read_to_string(path).map_err(|source| TestFileError::Read {
         path: path.to_owned(),
         source,
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    run_str(&text, base, &path.display().to_string())
+    run_str_in(&text, base, &path.display().to_string(), default_cloud)
 }
 
 /// Runs a decision-test file's text; `base` is the directory policy files are relative to, `name` names
 /// the file in reports and errors.
 pub fn run_str(text: &str, base: &Path, name: &str) -> Result<TestReport, TestFileError> {
+    run_str_in(text, base, name, Cloud::default())
+}
+
+/// [`run_str`] with the cloud profile for a file that names none (the file's `cloud` field wins).
+///
+/// ```
+/// use ims_iam::Cloud;
+/// let file = r#"{"cloud": "eu-west-0",
+///   "policies": [{"name": "deleter",
+///     "document": {"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:delete"]}]}}],
+///   "cases": [{"name": "delete needs get too", "method": "DELETE",
+///     "target": "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11", "expect": "implicit_deny"}]}"#;
+/// let report = ims_iam::testing::run_str_in(file, std::path::Path::new("."), "eu", Cloud::Otc).unwrap();
+/// assert!(report.passed(), "{report}");
+/// ```
+pub fn run_str_in(
+    text: &str,
+    base: &Path,
+    name: &str,
+    default_cloud: Cloud,
+) -> Result<TestReport, TestFileError> {
     let invalid = |message: String| TestFileError::Invalid {
         file: name.to_owned(),
         message,
     };
     let spec: FileSpec<'_> = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let cloud = match &spec.cloud {
+        None => default_cloud,
+        Some(id) => Cloud::parse(id).ok_or_else(|| {
+            let known: Vec<&str> = Cloud::ALL.iter().map(|c| c.id()).collect();
+            invalid(format!("unknown cloud `{id}` (expected one of {known:?})"))
+        })?,
+    };
+    let router = crate::route::Router::default().with_cloud(cloud);
     let file_set = compile_specs(&spec.policies, base).map_err(invalid)?;
     let mut cases = Vec::with_capacity(spec.cases.len());
     for case in &spec.cases {
@@ -224,7 +263,7 @@ pub fn run_str(text: &str, base: &Path, name: &str) -> Result<TestReport, TestFi
             }
             None => &file_set,
         };
-        cases.push(run_case(case, set).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?);
+        cases.push(run_case(case, set, router).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?);
     }
     Ok(TestReport {
         file: name.to_owned(),
@@ -239,28 +278,37 @@ fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, Str
             Some(s) => s.parse().map_err(|e| format!("{e}"))?,
             None => Scope::Global,
         };
-        let (name, document) = match (&spec.file, spec.document) {
+        // One policy, or one per role of a list response (named by the role).
+        let named = match (&spec.file, spec.document) {
             (Some(file), None) => {
                 let path = base.join(file);
                 let text = crate::policy::Limits::default()
                     .read_file(&path)
                     .map_err(|e| format!("cannot read policy `{file}`: {e}"))?;
-                let doc = PolicyDocument::parse(&text).map_err(|e| format!("policy `{file}`: {e}"))?;
-                (spec.name.clone().unwrap_or_else(|| file.clone()), doc)
+                let parsed =
+                    PolicyDocument::parse_file(&text).map_err(|e| format!("policy `{file}`: {e}"))?;
+                parsed.into_named(spec.name.as_deref().unwrap_or(file))
             }
             (None, Some(raw)) => {
                 let name = spec.name.clone().ok_or("an inline policy needs a `name`")?;
-                let doc = PolicyDocument::parse(raw.get()).map_err(|e| format!("policy `{name}`: {e}"))?;
-                (name, doc)
+                let parsed =
+                    PolicyDocument::parse_file(raw.get()).map_err(|e| format!("policy `{name}`: {e}"))?;
+                parsed.into_named(&name)
             }
             _ => return Err("a policy needs exactly one of `file` and `document`".into()),
         };
-        policies.push(Policy::new(name, scope, document));
+        for (name, document) in named {
+            policies.push(Policy::new(name, scope.clone(), document));
+        }
     }
     PolicySet::new(policies).map_err(|e| e.to_string())
 }
 
-fn run_case(case: &CaseSpec<'_>, set: &PolicySet) -> Result<CaseResult, String> {
+fn run_case(
+    case: &CaseSpec<'_>,
+    set: &PolicySet,
+    router: crate::route::Router,
+) -> Result<CaseResult, String> {
     let pairs: Vec<(&str, &str)> = case
         .context
         .iter()
@@ -314,7 +362,7 @@ fn run_case(case: &CaseSpec<'_>, set: &PolicySet) -> Result<CaseResult, String> 
         expected.push_str(&format!(" by {}", cite(list)));
     }
 
-    let (actual, passed, explanation) = match crate::route::route(&case.method, &case.target) {
+    let (actual, passed, explanation) = match router.route(&case.method, &case.target) {
         Err(e) => {
             let passed = expect == "error" && case.expect_error.as_deref().is_none_or(|k| k == e.kind());
             (

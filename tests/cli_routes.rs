@@ -98,12 +98,21 @@ fn routes_text_is_an_aligned_table() {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     let columns: Vec<&str> = header.split_whitespace().collect();
-    assert_eq!(columns, ["METHOD", "TEMPLATE", "ACTIONS", "IAM", "EP", "SECTION"]);
+    assert_eq!(
+        columns,
+        ["METHOD", "TEMPLATE", "ACTIONS", "IAM", "EP", "BASIS", "SECTION"]
+    );
     let rows: Vec<&str> = lines.take_while(|l| !l.is_empty()).collect();
     assert_eq!(rows.len(), ims_iam::operations().len());
     let at = header.find("IAM").unwrap();
+    let basis = header.find("BASIS").unwrap();
     for row in &rows {
         assert!(matches!(&row[at..at + 1], "Y" | "x"), "{row}");
+        let word = row[basis..].split_whitespace().next().unwrap();
+        assert!(
+            matches!(word, "permission-table" | "inferred" | "decision"),
+            "{row}"
+        );
     }
     assert!(
         rows.iter()

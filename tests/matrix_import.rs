@@ -79,6 +79,7 @@ fn diff(want: &[Row], got: &[Row]) -> String {
     let key = |r: &Row| format!("{} {}", r.method, r.template);
     let render = |r: &Row| {
         to_toml(&MatrixFile {
+            clouds: Vec::new(),
             operations: vec![r.clone()],
         })
     };
@@ -120,7 +121,12 @@ fn importing_the_pages_gives_the_committed_data_file() {
     let want: Vec<Row> = committed()
         .operations
         .into_iter()
-        .filter(|r| r.sources.iter().any(|s| s != "huawei-cloud"))
+        .filter(|r| r.sources.iter().any(|s| s.starts_with("otc/")))
+        // Other profiles' differences are not on the OTC pages.
+        .map(|r| Row {
+            clouds: Default::default(),
+            ..r
+        })
         .collect();
     assert_eq!(want.len(), 43, "the committed file has the 43 OTC rows");
     let report = diff(&want, &merged.operations);

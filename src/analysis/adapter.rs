@@ -63,7 +63,10 @@ impl Evaluator {
         let decision = self
             .set
             .decide(operation, request.path_project.as_deref(), &ctx, &mut sink);
-        if matches!(decision.reason(), crate::Reason::Error(_) | crate::Reason::NoActionRequired) {
+        if matches!(
+            decision.reason(),
+            crate::Reason::Error(_) | crate::Reason::NoActionRequired
+        ) {
             return None;
         }
         Some(sink.done)
@@ -81,11 +84,9 @@ impl TraceSink for Collect {
         match event {
             TraceEvent::Statement {
                 statement, outcome, ..
-            } => {
-                if outcome != StatementOutcome::NarrowResourceAllowIgnored {
-                    self.current
-                        .push((statement.policy.to_owned(), statement.statement, statement.effect));
-                }
+            } if outcome != StatementOutcome::NarrowResourceAllowIgnored => {
+                self.current
+                    .push((statement.policy.to_owned(), statement.statement, statement.effect));
             }
             TraceEvent::Verdict { .. } => self.done.push(std::mem::take(&mut self.current)),
             _ => {}

@@ -100,7 +100,11 @@ pub(crate) struct Blocks {
 impl Blocks {
     /// The id of a block, adding it if new; `None` if it does not compile.
     pub(crate) fn intern(&mut self, entry: &ConditionEntry) -> Option<usize> {
-        let values: Vec<String> = entry.values.iter().map(|v| v.value.as_text().to_owned()).collect();
+        let values: Vec<String> = entry
+            .values
+            .iter()
+            .map(|v| v.value.as_text().to_owned())
+            .collect();
         let id = (
             entry.operator.value.clone(),
             entry.key.value.to_ascii_lowercase(),

@@ -55,7 +55,9 @@ impl CheckSpec {
                 .ok_or_else(|| AnalysisError::InvalidSpec(format!("`{spec}` is no documented operation")))?
         } else {
             if action_matches(spec, "").is_none() {
-                return Err(AnalysisError::InvalidSpec(format!("`{spec}` is not an action pattern")));
+                return Err(AnalysisError::InvalidSpec(format!(
+                    "`{spec}` is not an action pattern"
+                )));
             }
             Target::Action(spec.to_owned())
         };

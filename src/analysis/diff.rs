@@ -62,7 +62,11 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Result<DiffReport, AnalysisError>
                 };
                 let gained = verify(gain_subject.evaluator(), operation, &r, true)?;
                 let lost = verify(lose_subject.evaluator(), operation, &r, false)?;
-                let (old_d, new_d) = if gain_is_new { (lost, gained) } else { (gained, lost) };
+                let (old_d, new_d) = if gain_is_new {
+                    (lost, gained)
+                } else {
+                    (gained, lost)
+                };
                 list.push(Change {
                     principal: None,
                     operation,

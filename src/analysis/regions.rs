@@ -59,9 +59,12 @@ pub(crate) fn theory(
 ) -> Result<KeyTheory, AnalysisError> {
     let infos: Vec<_> = ids.iter().map(|&i| blocks.get(i)).collect();
     let has_str = infos.iter().any(|b| matches!(b.family, Family::Str(_)));
-    let has_typed = infos
-        .iter()
-        .any(|b| matches!(b.family, Family::Number | Family::Date | Family::Ip | Family::Bool));
+    let has_typed = infos.iter().any(|b| {
+        matches!(
+            b.family,
+            Family::Number | Family::Date | Family::Ip | Family::Bool
+        )
+    });
     let written = infos.first().map_or(key, |b| b.key_written.as_str());
     if has_str && has_typed {
         return Err(AnalysisError::MixedKey(written.to_owned()));
@@ -101,7 +104,8 @@ pub(crate) fn theory(
     candidates.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     candidates.dedup();
 
-    let truths_of = |values: &[&str]| -> Vec<Truth> { infos.iter().map(|b| b.block.truth(values, None)).collect() };
+    let truths_of =
+        |values: &[&str]| -> Vec<Truth> { infos.iter().map(|b| b.block.truth(values, None)).collect() };
     let mut seen: HashMap<Vec<Truth>, usize> = HashMap::new();
     let mut regions: Vec<Region> = Vec::new();
     for c in &candidates {

@@ -56,8 +56,16 @@ impl Request {
         Request {
             method: operation.method(),
             target,
-            path_project: if has_path_project { project.map(str::to_owned) } else { None },
-            project: if has_path_project { None } else { project.map(str::to_owned) },
+            path_project: if has_path_project {
+                project.map(str::to_owned)
+            } else {
+                None
+            },
+            project: if has_path_project {
+                None
+            } else {
+                project.map(str::to_owned)
+            },
             enterprise_project: enterprise_project.map(str::to_owned),
             situations,
             context: Vec::new(),

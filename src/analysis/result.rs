@@ -24,7 +24,13 @@ pub struct Cite {
 
 impl fmt::Display for Cite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} statement {}", self.effect.as_str(), self.policy, self.statement)?;
+        write!(
+            f,
+            "{} {} statement {}",
+            self.effect.as_str(),
+            self.policy,
+            self.statement
+        )?;
         if let Some(sid) = &self.sid {
             write!(f, " ({sid})")?;
         }

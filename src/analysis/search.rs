@@ -146,7 +146,10 @@ pub(crate) fn find(
             .collect();
         if !pinned_values.is_empty() || pinned.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
             // A key the question fixes: one region, its given values (already in the request).
-            let truths = ids.iter().map(|&b| blocks.get(b).block.truth(&pinned_values, None)).collect();
+            let truths = ids
+                .iter()
+                .map(|&b| blocks.get(b).block.truth(&pinned_values, None))
+                .collect();
             for (pos, &b) in ids.iter().enumerate() {
                 place.insert(b, (keys.len(), pos));
             }
@@ -161,23 +164,26 @@ pub(crate) fn find(
         }
         let absent_ok = absence_observable(&key, enterprise_project_known);
         let agreement = ids.iter().all(|&b| blocks.get(b).decides_by_agreement());
-        let want = ids.iter().fold(0u8, |w, b| w | wants.get(b).copied().unwrap_or(0));
+        let want = ids
+            .iter()
+            .fold(0u8, |w, b| w | wants.get(b).copied().unwrap_or(0));
         // Blocks where `Unevaluable` may beat `Holds` or `Fails`.
         let special: Vec<u8> = ids
             .iter()
             .map(|b| wants.get(b).copied().unwrap_or(0))
             .filter(|w| w & 0b1100 != 0)
             .collect();
-        let sets = if agreement && (special.is_empty() || (special.len() == 1 && special[0] & 0b1100 != 0b1100)) {
-            // A set is dominated by one of its values: on the other blocks every value is at least as
-            // good as the set's disagreement; on the one special block, a value that holds (no block
-            // wants "not Holding") or fails (none wants "not Failing") is at least as good.
-            Sets::None
-        } else if agreement && want & 0b0011 == 0 {
-            Sets::Top
-        } else {
-            Sets::All
-        };
+        let sets =
+            if agreement && (special.is_empty() || (special.len() == 1 && special[0] & 0b1100 != 0b1100)) {
+                // A set is dominated by one of its values: on the other blocks every value is at least as
+                // good as the set's disagreement; on the one special block, a value that holds (no block
+                // wants "not Holding") or fails (none wants "not Failing") is at least as good.
+                Sets::None
+            } else if agreement && want & 0b0011 == 0 {
+                Sets::Top
+            } else {
+                Sets::All
+            };
         let cache_key = (ids.clone(), absent_ok, sets);
         let t = match theories.cache.get(&cache_key) {
             Some(t) => Rc::clone(t),
@@ -298,7 +304,10 @@ impl Search<'_> {
     }
 
     fn goal_value(&self) -> Option<bool> {
-        and(self.goal.iter().map(|(f, want)| self.allowed(f).map(|v| v == *want)))
+        and(self
+            .goal
+            .iter()
+            .map(|(f, want)| self.allowed(f).map(|v| v == *want)))
     }
 }
 

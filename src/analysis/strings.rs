@@ -220,7 +220,8 @@ pub(crate) fn candidates(values: &[(StrKind, &str)], key: &str) -> Result<Vec<St
         return Ok(out);
     }
     let start: Vec<State> = matchers.iter().map(Matcher::start).collect();
-    let verdicts = |s: &[State]| -> Vec<bool> { matchers.iter().zip(s).map(|(m, st)| m.accepts(st)).collect() };
+    let verdicts =
+        |s: &[State]| -> Vec<bool> { matchers.iter().zip(s).map(|(m, st)| m.accepts(st)).collect() };
     let mut seen: HashSet<Vec<State>> = HashSet::new();
     let mut found: HashMap<Vec<bool>, String> = HashMap::new();
     let mut queue = VecDeque::new();

@@ -21,7 +21,14 @@ pub(crate) struct Built {
     pub(crate) cites: Vec<Cite>,
 }
 
-type CacheKey = (Vec<(&'static str, Option<Situation>)>, bool, bool, Option<String>, Option<String>, Vec<Situation>);
+type CacheKey = (
+    Vec<(&'static str, Option<Situation>)>,
+    bool,
+    bool,
+    Option<String>,
+    Option<String>,
+    Vec<Situation>,
+);
 
 /// One policy set.
 #[derive(Debug)]
@@ -71,7 +78,11 @@ impl Subject {
         request: &Request,
     ) -> Result<Option<Rc<Built>>, AnalysisError> {
         let key: CacheKey = (
-            operation.actions().iter().map(|a| (a.action(), a.situation())).collect(),
+            operation
+                .actions()
+                .iter()
+                .map(|a| (a.action(), a.situation()))
+                .collect(),
             operation.iam_project(),
             operation.enterprise_project(),
             request.project().map(str::to_owned),
@@ -108,7 +119,9 @@ impl Subject {
                         .document()
                         .statements
                         .get(*index)
-                        .ok_or_else(|| AnalysisError::Internal(format!("statement {index} of `{name}` not found")))?;
+                        .ok_or_else(|| {
+                            AnalysisError::Internal(format!("statement {index} of `{name}` not found"))
+                        })?;
                     let mut atom = Vec::with_capacity(statement.conditions.len());
                     for entry in &statement.conditions {
                         atom.push(blocks.intern(entry).ok_or_else(|| {

@@ -165,7 +165,14 @@ mod tests {
     #[test]
     fn addresses_cover_block_ends_and_mapped_forms() {
         let c = addresses(["10.0.0.0/8"]);
-        for want in ["10.0.0.0", "9.255.255.255", "10.255.255.255", "11.0.0.0", "::ffff:10.0.0.0", "::"] {
+        for want in [
+            "10.0.0.0",
+            "9.255.255.255",
+            "10.255.255.255",
+            "11.0.0.0",
+            "::ffff:10.0.0.0",
+            "::",
+        ] {
             assert!(c.contains(&want.to_owned()), "{want} missing");
         }
     }

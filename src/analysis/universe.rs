@@ -72,7 +72,11 @@ impl ScopeSituation {
 
 impl fmt::Display for ScopeSituation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "project {}, enterprise project {}", self.project, self.enterprise_project)?;
+        write!(
+            f,
+            "project {}, enterprise project {}",
+            self.project, self.enterprise_project
+        )?;
         for s in &self.situations {
             write!(f, ", {s}")?;
         }
@@ -133,7 +137,10 @@ impl Universe {
             }
             v
         } else {
-            vec![(Place::Irrelevant, path_project.then_some(self.other_project.as_str()))]
+            vec![(
+                Place::Irrelevant,
+                path_project.then_some(self.other_project.as_str()),
+            )]
         };
         let eps: Vec<(Place, Option<&str>)> = if operation.enterprise_project() {
             let mut v: Vec<(Place, Option<&str>)> = self
@@ -152,7 +159,10 @@ impl Universe {
             for (pp, pid) in &projects {
                 for (ep, eid) in &eps {
                     let request = Request::new(operation, *pid, *eid, situations.clone());
-                    out.push((ScopeSituation::new(pp.clone(), ep.clone(), situations.clone()), request));
+                    out.push((
+                        ScopeSituation::new(pp.clone(), ep.clone(), situations.clone()),
+                        request,
+                    ));
                 }
             }
         }

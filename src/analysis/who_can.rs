@@ -80,8 +80,14 @@ pub fn who_can(
         for (scope, request) in universe.situations(operation) {
             let (scope, request) = match path_project {
                 Some(p) if request.path_project.is_some() => {
-                    let named = policies.iter().any(|x| x.scope() == &crate::Scope::Project(p.to_owned()));
-                    let wanted = if named { Place::Named(p.to_owned()) } else { Place::Other };
+                    let named = policies
+                        .iter()
+                        .any(|x| x.scope() == &crate::Scope::Project(p.to_owned()));
+                    let wanted = if named {
+                        Place::Named(p.to_owned())
+                    } else {
+                        Place::Other
+                    };
                     if scope.project() != &wanted {
                         continue;
                     }
@@ -111,7 +117,9 @@ pub fn who_can(
             answers.push((scope, answer, built.cites.clone(), Some(r)));
         }
         let all = |a: Answer| answers.iter().all(|x| x.1 == a);
-        let pick = |effect: Option<Effect>, answers: &[(ScopeSituation, Answer, Vec<Cite>, Option<Request>)], skip: Answer| {
+        let pick = |effect: Option<Effect>,
+                    answers: &[(ScopeSituation, Answer, Vec<Cite>, Option<Request>)],
+                    skip: Answer| {
             let mut out: Vec<Cite> = Vec::new();
             for (_, a, cites, _) in answers {
                 if *a == skip {
@@ -152,7 +160,9 @@ pub fn who_can(
                             .filter(|c| !c.conditions.is_empty())
                             .map(ToString::to_string)
                             .collect();
-                        entry.when.push(format!("{scope}: depending on {}", conds.join("; ")));
+                        entry
+                            .when
+                            .push(format!("{scope}: depending on {}", conds.join("; ")));
                     }
                 }
                 if entry.example.is_none() && *answer != Answer::Deny {

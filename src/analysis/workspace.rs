@@ -30,7 +30,13 @@ impl Workspace {
         goal: &[(&Formula, bool)],
         enterprise_project_known: bool,
     ) -> Result<Option<Assignment>, AnalysisError> {
-        find(&self.blocks, &mut self.theories, goal, enterprise_project_known, &self.pinned)
+        find(
+            &self.blocks,
+            &mut self.theories,
+            goal,
+            enterprise_project_known,
+            &self.pinned,
+        )
     }
 
     /// An allowing and a denying context of a formula, where they exist.

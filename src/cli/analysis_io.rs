@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::json::{error_json, operation_json};
 use super::{EXIT_ERROR, Format};
+use ims_iam::Policy;
 use ims_iam::analysis::{AnalysisError, Cite, Place, Request, ScopeSituation};
 use ims_iam::principals::{PrincipalKind, Principals};
-use ims_iam::Policy;
 
 /// A failure before or during an analysis: its kind and message.
 pub(crate) struct Failure {
@@ -36,7 +36,10 @@ impl From<(&'static str, String)> for Failure {
 pub(crate) fn fail(json_output: bool, failure: &Failure) -> ExitCode {
     if json_output {
         let out = json!({"error": error_json(failure.kind, &failure.message)});
-        super::out(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
+        super::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out).unwrap_or_default()
+        ));
     } else {
         eprintln!("error ({}): {}", failure.kind, failure.message);
     }
@@ -45,7 +48,10 @@ pub(crate) fn fail(json_output: bool, failure: &Failure) -> ExitCode {
 
 /// Prints a JSON value.
 pub(crate) fn print_json(value: &Value) {
-    super::out(&format!("{}\n", serde_json::to_string_pretty(value).unwrap_or_default()));
+    super::out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    ));
 }
 
 pub(crate) fn load_principals(path: &str) -> Result<Principals, Failure> {

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::json::{error_json, operation_json, params_json};
 use super::{EXIT_ERROR, Format};
 use ims_iam::eval::ContextLimits;
-use ims_iam::{Context, Decision, Explanation, Limits, Policy, PolicySet, Reason, Scope, Situation, route};
+use ims_iam::policy::PolicyDocument;
+use ims_iam::{Context, Decision, Explanation, Limits, Policy, PolicySet, Reason, Router, Scope, Situation};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -40,6 +41,8 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
     /// The request's method, e.g. `PUT`.
     method: String,
     /// The request-target as received, e.g. `/v2/images/<uuid>/tags/env`.
@@ -75,7 +78,8 @@ pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
     Ok((arg, Scope::Global))
 }
 
-/// Reads and parses `--policy FILE[@SCOPE]` arguments: `(error kind, message)` on failure.
+/// Reads and parses `--policy FILE[@SCOPE]` arguments (a list response gives one policy per role,
+/// named by the role): `(error kind, message)` on failure.
 pub(crate) fn load_policies(args: &[String]) -> Result<Vec<Policy>, (&'static str, String)> {
     let mut policies = Vec::with_capacity(args.len());
     for arg in args {
@@ -83,11 +87,14 @@ pub(crate) fn load_policies(args: &[String]) -> Result<Vec<Policy>, (&'static st
         let text = Limits::default()
             .read_file(file.as_ref())
             .map_err(|e| ("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
-        let policy = Policy::parse(file, scope, &text).map_err(|e| {
+        // One policy, or one per role of a list response (named by the role).
+        let parsed = PolicyDocument::parse_file(&text).map_err(|e| {
             let at = e.location().map(|l| format!(":{l}")).unwrap_or_default();
             ("invalid_policy", format!("{file}{at}: {e}"))
         })?;
-        policies.push(policy);
+        for (name, document) in parsed.into_named(file) {
+            policies.push(Policy::new(name, scope.clone(), document));
+        }
     }
     Ok(policies)
 }
@@ -102,7 +109,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Ok(set) => set,
         Err(f) => return fail(args.format, &f, None),
     };
-    let request = match route(&args.method, &args.target) {
+    let request = match Router::default()
+        .with_cloud(args.cloud.cloud)
+        .route(&args.method, &args.target)
+    {
         Ok(r) => r,
         Err(e) => return fail(args.format, &Failure::new(e.kind(), e.to_string()), None),
     };

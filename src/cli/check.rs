@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::Format;
-use super::analysis_io::{Failure, fail, is_json, load_principals, operation_value, print_json, request_json, scope_json};
+use super::analysis_io::{
+    Failure, fail, is_json, load_principals, operation_value, print_json, request_json, scope_json,
+};
 use ims_iam::analysis::{CheckReport, CheckSpec, check, check_principals};
 
 #[derive(Debug, clap::Args)]
@@ -59,7 +61,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             out.push_str(&format!(
                 "  {}{}: {} {} at {}\n    {}\n",
                 v.spec,
-                v.principal.as_ref().map(|p| format!(" ({p})")).unwrap_or_default(),
+                v.principal
+                    .as_ref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default(),
                 v.operation.method().as_str(),
                 v.operation.template(),
                 v.scope,
@@ -68,7 +73,11 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         }
         super::out(&out);
     }
-    if report.holds() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn compute(args: &Args) -> Result<CheckReport, Failure> {

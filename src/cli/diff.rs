@@ -99,7 +99,10 @@ fn principals_of(p: &Principals) -> BTreeSet<(PrincipalKind, String)> {
 /// The table a reviewer reads in a pull request: operation, scope, old -> new, the request.
 pub(crate) fn to_text(report: &DiffReport) -> String {
     let mut out = String::new();
-    for (title, list) in [("new access", &report.new_access), ("removed access", &report.removed_access)] {
+    for (title, list) in [
+        ("new access", &report.new_access),
+        ("removed access", &report.removed_access),
+    ] {
         if list.is_empty() {
             out.push_str(&format!("{title}: none (proven)\n"));
             continue;

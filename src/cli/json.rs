@@ -1,7 +1,7 @@
 //! JSON shapes shared by several subcommands (SPEC section 4).
 //!
 //! The fields named by the contract are fixed; the others (`name_zh`, `conditional_actions`,
-//! `dependency_groups`, `api_notes`, `sources`) are extensions that scripts may ignore.
+//! `dependency_groups`, `api_notes`, `sources`, `cloud`, `basis`, `inferred_from`, `basis_note`) are extensions that scripts may ignore.
 
 use ims_iam::{Operation, RouteError, RouteMatch};
 use serde_json::{Map, Value, json};
@@ -9,8 +9,9 @@ use serde_json::{Map, Value, json};
 /// An operation object: `name`, `section`, `method`, `template`, `actions` (every required action,
 /// conditional ones included), `dependencies` (every dependent action once), `iam_project`,
 /// `enterprise_project`, and the extensions `name_zh`, `conditional_actions`
-/// (`[{action, situation, note}]`), `dependency_groups` (`[{of, note, actions}]`), `api_notes` and
-/// `sources`.
+/// (`[{action, situation, note}]`), `dependency_groups` (`[{of, note, actions}]`), `api_notes`,
+/// `sources`, `cloud` (the profile), `basis` (`permission-table`, `inferred`, `decision`),
+/// `inferred_from` and `basis_note`.
 pub(crate) fn operation_json(op: &Operation) -> Value {
     let actions: Vec<&str> = op.actions().iter().map(|a| a.action()).collect();
     let conditional: Vec<Value> = op
@@ -45,6 +46,10 @@ pub(crate) fn operation_json(op: &Operation) -> Value {
         "enterprise_project": op.enterprise_project(),
         "api_notes": op.api_notes(),
         "sources": op.sources(),
+        "cloud": op.cloud().id(),
+        "basis": op.basis().id(),
+        "inferred_from": op.inferred_from(),
+        "basis_note": op.basis_note(),
     })
 }
 

@@ -70,10 +70,14 @@ pub(crate) struct Args {
     /// Policy files, directories, or glob patterns.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
-    let mut options = Options::default().with_scope(args.scope.clone());
+    let mut options = Options::default()
+        .with_scope(args.scope.clone())
+        .with_cloud(args.cloud.cloud);
     for code in &args.ignore {
         options = match options.ignore(code) {
             Ok(options) => options,

@@ -25,6 +25,8 @@ pub(crate) struct Args {
     /// that they are a UUID / 32 hex characters.
     #[arg(long)]
     accept_any_param_format: bool,
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
@@ -33,6 +35,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     } else {
         Router::default()
     };
+    let router = router.with_cloud(args.cloud.cloud);
     let result = router.route(&args.method, &args.target);
     let text = match (args.format, &result) {
         (Format::Json, Ok(m)) => {

@@ -5,11 +5,14 @@ mod access;
 mod analysis_io;
 mod authorize;
 mod check;
+mod cloud;
 mod diff;
+mod generate;
 mod import;
 mod json;
 mod lint;
 mod match_cmd;
+mod matrix_diff;
 mod routes;
 #[cfg(feature = "serve")]
 mod serve;
@@ -51,6 +54,8 @@ enum Command {
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Generate the smallest policy that allows observed calls, and report what else it allows.
+    Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
     #[cfg(feature = "serve")]
     Serve(serve::Args),
@@ -60,6 +65,9 @@ enum Command {
 enum MatrixCommand {
     /// Import documentation pages (RST grid tables, HTML tables) and print them in the data file's format.
     Import(import::Args),
+    /// List the rows whose facts differ between two cloud profiles (`--cloud A --cloud B`); exit 1 when
+    /// some row differs.
+    Diff(matrix_diff::Args),
 }
 
 /// Output format of `routes`, `match` and `authorize`.
@@ -98,6 +106,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Routes(args) => routes::run(&args),
         Command::Match(args) => match_cmd::run(&args),
         Command::Matrix(MatrixCommand::Import(args)) => import::run(&args),
+        Command::Matrix(MatrixCommand::Diff(args)) => matrix_diff::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Access(args) => access::run(&args),
@@ -105,6 +114,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Generate(args) => generate::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
     }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use ims_iam::{Operation, operations};
+use ims_iam::Operation;
 use serde_json::Value;
 
 use super::Format;
@@ -13,12 +13,14 @@ pub(crate) struct Args {
     /// Output format: an aligned table, or a JSON array of operation objects.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
     match args.format {
         Format::Json => {
-            let all = Value::Array(operations().iter().map(operation_json).collect());
+            let all = Value::Array(args.cloud.cloud.operations().iter().map(operation_json).collect());
             match serde_json::to_string_pretty(&all) {
                 Ok(text) => super::out(&format!("{text}\n")),
                 Err(e) => {
@@ -27,12 +29,12 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 }
             }
         }
-        Format::Text => super::out(&table(operations())),
+        Format::Text => super::out(&table(args.cloud.cloud.operations())),
     }
     ExitCode::SUCCESS
 }
 
-const HEADER: [&str; 6] = ["METHOD", "TEMPLATE", "ACTIONS", "IAM", "EP", "SECTION"];
+const HEADER: [&str; 7] = ["METHOD", "TEMPLATE", "ACTIONS", "IAM", "EP", "BASIS", "SECTION"];
 
 /// The actions cell: every required action, a conditional one followed by `[if <situation>]`;
 /// `-` for an API that needs none.
@@ -56,7 +58,7 @@ fn flag(b: bool) -> &'static str {
 
 /// The aligned table, one row per operation, with a legend.
 fn table(ops: &[Operation]) -> String {
-    let rows: Vec<[String; 6]> = ops
+    let rows: Vec<[String; 7]> = ops
         .iter()
         .map(|op| {
             [
@@ -65,6 +67,7 @@ fn table(ops: &[Operation]) -> String {
                 actions_cell(op),
                 flag(op.iam_project()).to_owned(),
                 flag(op.enterprise_project()).to_owned(),
+                op.basis().id().to_owned(),
                 op.section().as_str().to_owned(),
             ]
         })
@@ -76,7 +79,7 @@ fn table(ops: &[Operation]) -> String {
         }
     }
     let mut out = String::new();
-    let mut line = |cells: [&str; 6]| {
+    let mut line = |cells: [&str; 7]| {
         let mut text = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i + 1 == cells.len() {
@@ -94,14 +97,39 @@ fn table(ops: &[Operation]) -> String {
     }
     out.push_str(
         "\nIAM: authorized by IAM-project policies (Y/x); EP: by enterprise-project policies (Y/x).\n\
-         [if SITUATION]: the action is required only in that documented situation.\n",
+         [if SITUATION]: the action is required only in that documented situation.\n\
+         BASIS: permission-table (a permission page lists the row), inferred (from a counterpart, never \
+         fewer actions), decision (no page gives the actions; see below).\n",
     );
+    let mut explained = ops
+        .iter()
+        .filter(|op| op.inferred_from().is_some() || op.basis_note().is_some());
+    if let Some(first) = explained.next() {
+        out.push_str("\nRows no permission page lists:\n");
+        for op in std::iter::once(first).chain(explained) {
+            let from = op
+                .inferred_from()
+                .map(|f| format!("inferred from {f}"))
+                .unwrap_or_default();
+            let note = op.basis_note().unwrap_or_default();
+            let sep = if from.is_empty() || note.is_empty() {
+                ""
+            } else {
+                "; "
+            };
+            out.push_str(&format!("  {op} ({}): {from}{sep}{note}\n", op.basis()));
+        }
+    }
+    if let Some(cloud) = ops.first().map(|op| op.cloud()) {
+        out.push_str(&format!("\nCloud profile: {cloud} ({}).\n", cloud.name()));
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ims_iam::operations;
 
     #[test]
     fn every_row_is_one_line_and_columns_align() {

@@ -13,6 +13,9 @@ pub(crate) struct Args {
     /// Decision-test files, or directories (every `*.test.json` below them).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// The cloud profile for files that name none (a file's `cloud` field wins).
+    #[command(flatten)]
+    cloud: super::cloud::CloudArg,
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -42,7 +45,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     }
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, false);
     for file in &files {
-        match testing::run_file(file) {
+        match testing::run_file_in(file, args.cloud.cloud) {
             Ok(report) => {
                 let f = report.failures().count();
                 passed += report.cases.len() - f;

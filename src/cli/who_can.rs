@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::Format;
-use super::analysis_io::{Failure, cite_json, fail, is_json, load_principals, operation_value, print_json, request_json};
+use super::analysis_io::{
+    Failure, cite_json, fail, is_json, load_principals, operation_value, print_json, request_json,
+};
 use ims_iam::analysis::{WhoCanEntry, WhoCanReport, who_can};
 use ims_iam::eval::ContextLimits;
 use ims_iam::route;
@@ -58,7 +60,11 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         }));
     } else {
         let mut out = format!("{} {}\n", operation.method().as_str(), operation.template());
-        for (title, list) in [("allowed", &report.allowed), ("conditional", &report.conditional), ("denied", &report.denied)] {
+        for (title, list) in [
+            ("allowed", &report.allowed),
+            ("conditional", &report.conditional),
+            ("denied", &report.denied),
+        ] {
             out.push_str(&format!("{title}:\n"));
             for e in list.iter() {
                 out.push_str(&format!("  {} {}\n", e.kind.as_str(), e.name));

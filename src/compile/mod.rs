@@ -12,6 +12,7 @@
 
 pub(crate) mod condition;
 mod error;
+pub(crate) mod fold;
 mod scope;
 pub(crate) mod wildcard;
 
@@ -20,7 +21,7 @@ pub use error::CompileError;
 pub use scope::{Scope, ScopeError};
 
 use crate::matrix::{ActionId, known_actions};
-use crate::policy::{ActionSpec, Effect, ParseError, PolicyDocument};
+use crate::policy::{ActionSpec, Effect, ParseError, PolicyDocument, ResourceForm};
 use condition::CompiledCondition;
 use wildcard::{Case, Pattern};
 
@@ -359,10 +360,11 @@ fn compile_statement(
         })?;
     }
     let actions = covered_actions(patterns.iter().map(|p| p.value.as_str()), negated);
-    let narrow_resource = statement
-        .resource
-        .as_ref()
-        .is_some_and(|r| !r.iter().any(|r| resource_covers_all(&r.value)));
+    let narrow_resource = statement.resource_form == ResourceForm::Uri
+        || statement
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.iter().any(|r| resource_covers_all(&r.value)));
     let conditions = statement
         .conditions
         .iter()

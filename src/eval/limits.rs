@@ -1,5 +1,7 @@
 //! Bounds on the condition-key values a request carries.
 
+use crate::quote::Quoted;
+
 /// Bounds on the condition-key values of one request, for callers that build a [`Context`] from input
 /// they do not control (request headers, command-line arguments, test files).
 ///
@@ -74,21 +76,12 @@ impl ContextLimits {
                 return Err(ContextError {
                     limit: "max_value_bytes",
                     max: self.max_value_bytes,
-                    what: format!("the value of `{}` has {} bytes", excerpt(key), value.len()),
+                    what: format!("the value of {} has {} bytes", Quoted(key), value.len()),
                 });
             }
         }
         Ok(())
     }
-}
-
-/// At most 64 characters of a key, for messages.
-fn excerpt(key: &str) -> String {
-    let mut out: String = key.chars().take(64).collect();
-    if out.len() < key.len() {
-        out.push_str("...");
-    }
-    out
 }
 
 /// A request context over one of the [`ContextLimits`].

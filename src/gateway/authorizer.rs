@@ -8,6 +8,7 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::decision_id::DecisionId;
 use super::identity::{self, HeaderProblem, IdentityHeaders, PeerAddr, SourceIp};
 use super::store::PolicyStore;
 use crate::eval::{ActionExplanation, ActionVerdict, Context, Decision, Reason};
@@ -25,6 +26,7 @@ pub struct Authorizer {
     identity: IdentityHeaders,
     source_ip: SourceIp,
     router: Router,
+    enforce: bool,
 }
 
 /// An allowed request: the extension the layer attaches before passing the request on.
@@ -47,6 +49,7 @@ pub struct Authorized {
     operation: &'static Operation,
     principal: Option<String>,
     revision: u64,
+    decision_id: DecisionId,
 }
 
 impl Authorized {
@@ -65,6 +68,10 @@ impl Authorized {
     /// The revision of the policy set that decided.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+    /// The id of the decision record.
+    pub fn decision_id(&self) -> DecisionId {
+        self.decision_id
     }
 }
 
@@ -97,6 +104,8 @@ pub struct Rejection {
     request_id: Option<String>,
     decision: Option<Decision>,
     revision: u64,
+    decision_id: DecisionId,
+    enforced: bool,
 }
 
 impl Rejection {
@@ -128,9 +137,22 @@ impl Rejection {
     pub fn revision(&self) -> u64 {
         self.revision
     }
-    /// The JSON body: `{"error_code", "error_msg", "request_id"?}`.
+    /// The id of the decision record.
+    pub fn decision_id(&self) -> DecisionId {
+        self.decision_id
+    }
+    /// `false` in shadow mode ([`Authorizer::dry_run`]): the request was logged as refused but must be
+    /// let through.
+    pub fn is_enforced(&self) -> bool {
+        self.enforced
+    }
+    /// The JSON body: `{"error_code", "error_msg", "request_id"?, "decision_id"}`.
     pub fn to_json(&self) -> String {
-        let mut body = serde_json::json!({"error_code": self.code, "error_msg": self.message});
+        let mut body = serde_json::json!({
+            "error_code": self.code,
+            "error_msg": self.message,
+            "decision_id": self.decision_id.to_string(),
+        });
         if let (Some(id), Some(map)) = (&self.request_id, body.as_object_mut()) {
             map.insert("request_id".into(), id.clone().into());
         }
@@ -151,10 +173,13 @@ impl Rejection {
 /// What one record of the decision log says (see the module docs).
 struct Record<'a> {
     time: OffsetDateTime,
+    decision_id: DecisionId,
+    enforced: bool,
     request_id: Option<&'a str>,
     principal: Option<&'a str>,
     groups: String,
     method: &'a str,
+    request_target: Option<&'a str>,
     operation: Option<&'static Operation>,
     decision: Option<Decision>,
     status: u16,
@@ -171,10 +196,13 @@ fn emit(r: &Record<'_>) {
     tracing::info!(
         target: DECISION_TARGET,
         time = %time,
+        decision_id = %r.decision_id,
+        enforced = r.enforced,
         request_id = r.request_id,
         principal = r.principal,
         groups = %r.groups,
         method = r.method,
+        request_target = r.request_target,
         template = r.operation.map(Operation::template),
         operation = r.operation.map(Operation::name),
         decision = r.decision.map_or("deny", |d| d.as_str()),
@@ -239,7 +267,37 @@ impl Authorizer {
             identity: IdentityHeaders::default(),
             source_ip: SourceIp::default(),
             router: Router::default(),
+            enforce: true,
         }
+    }
+
+    /// Shadow mode: decides and logs every request exactly as usual (records say `"enforced": false`),
+    /// but refusals are to be let through: [`Rejection::is_enforced`] is `false`, the tower layer passes
+    /// the request on (with the [`Rejection`] as an extension) and `ims-iam serve --dry-run` answers 200.
+    /// For observing a workload before enforcing a policy (see `ims-iam generate --from log`).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use ims_iam::gateway::{Authorizer, PolicyStore};
+    /// # let p = ims_iam::principals::Principals::from_json_with(r#"{"policies": {}, "groups": {"g": {}}}"#, |_| Ok(String::new()))?;
+    /// let authorizer = Authorizer::new(Arc::new(PolicyStore::new(p))).dry_run();
+    /// let delete = http::Request::delete("/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")
+    ///     .header("X-User-Groups", "g")
+    ///     .body(())?;
+    /// let rejection = authorizer.authorize_request(&delete).unwrap_err();
+    /// assert_eq!(rejection.error_code(), "IMSIAM.4031");
+    /// assert!(!rejection.is_enforced());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn dry_run(mut self) -> Authorizer {
+        self.enforce = false;
+        self
+    }
+
+    /// `false` in shadow mode.
+    pub fn enforces(&self) -> bool {
+        self.enforce
     }
 
     /// Uses other header names.
@@ -256,7 +314,8 @@ impl Authorizer {
         self
     }
 
-    /// Routes with other options (see [`Router::accept_any_param_format`], not meant for gateways).
+    /// Routes with other options: a cloud profile ([`Router::with_cloud`]), or (not meant for gateways)
+    /// [`Router::accept_any_param_format`].
     #[must_use]
     pub fn with_router(mut self, router: Router) -> Authorizer {
         self.router = router;
@@ -278,12 +337,15 @@ impl Authorizer {
         let revision = self.store.revision();
         let record = Record {
             time: OffsetDateTime::now_utc(),
+            decision_id: DecisionId::next(),
+            enforced: self.enforce,
             request_id,
             principal: identity::single(headers, Some(&self.identity.user))
                 .ok()
                 .flatten(),
             groups: String::new(),
             method: "-",
+            request_target: None,
             operation: None,
             decision: None,
             status: 400,
@@ -303,6 +365,8 @@ impl Authorizer {
             request_id: request_id.map(str::to_owned),
             decision: None,
             revision,
+            decision_id: record.decision_id,
+            enforced: record.enforced,
         }
     }
 
@@ -333,10 +397,13 @@ impl Authorizer {
         let request_id = identity::single(headers, ids.request_id.as_ref()).ok().flatten();
         let mut record = Record {
             time: now,
+            decision_id: DecisionId::next(),
+            enforced: self.enforce,
             request_id,
             principal: None,
             groups: String::new(),
             method,
+            request_target: Some(target),
             operation: None,
             decision: None,
             status: 200,
@@ -364,6 +431,8 @@ impl Authorizer {
                 request_id: record.request_id.map(str::to_owned),
                 decision: record.decision,
                 revision: record.revision,
+                decision_id: record.decision_id,
+                enforced: record.enforced,
             }
         };
         // 1. Who: the trusted identity headers.
@@ -465,6 +534,7 @@ impl Authorizer {
                     operation: op,
                     principal: user.map(str::to_owned),
                     revision: record.revision,
+                    decision_id: record.decision_id,
                 })
             }
             Reason::ExplicitDeny => {

@@ -74,19 +74,23 @@
 //! # Decision logs
 //!
 //! Every decision, allowed or not, is one `tracing` event at level INFO with target
-//! [`DECISION_TARGET`] (`ims_iam::decision`) and the fields `time`, `request_id`, `principal`, `groups`,
-//! `method`, `template`, `operation`, `decision`, `reason`, `status`, `error_code`, `error_kind`,
-//! `deciding` (the deciding statements, `policy#index(Sid)`), `revision` (of the policy set),
-//! `source_ip` and `project`. When that event is enabled the decision is explained (to name the deciding
-//! statements); when it is filtered out the fast path runs. Reloads are logged with target
-//! `ims_iam::reload`.
+//! [`DECISION_TARGET`] (`ims_iam::decision`) and the fields `time`, `decision_id` (a [`DecisionId`], also
+//! in the answer's `X-Decision-Id` header and error body), `enforced` (`false` in shadow mode,
+//! [`Authorizer::dry_run`]), `request_id`, `principal`, `groups`, `method`, `request_target` (as
+//! received; with `method`, what `ims-iam generate --from log` replays), `template`, `operation`,
+//! `decision`, `reason`, `status`, `error_code`, `error_kind`, `deciding` (the deciding statements,
+//! `policy#index(Sid)`), `revision` (of the policy set), `source_ip` and `project`. When that event is
+//! enabled the decision is explained (to name the deciding statements); when it is filtered out the fast
+//! path runs. Reloads are logged with target `ims_iam::reload`.
 
 mod authorizer;
+mod decision_id;
 mod identity;
 mod layer;
 mod store;
 
 pub use authorizer::{Authorized, Authorizer, DECISION_TARGET, Rejection};
+pub use decision_id::DecisionId;
 pub use identity::{IdentityHeaders, MAX_GROUPS, PeerAddr, SourceIp};
 pub use layer::{Authorize, AuthorizeLayer, ResponseFuture};
 pub use store::{PolicyStore, RELOAD_TARGET, ReloadError, Snapshot, Watcher};

@@ -3,7 +3,7 @@
 use crate::compile::wildcard::{Case, Pattern};
 use crate::compile::{ActionSet, covered_actions, resource_covers_all};
 use crate::matrix::ActionId;
-use crate::policy::{ActionSpec, Effect, Location, PolicyDocument, Statement};
+use crate::policy::{ActionSpec, Effect, Location, PolicyDocument, ResourceForm, Statement};
 
 use super::Options;
 use super::finding::Finding;
@@ -81,10 +81,11 @@ impl<'a> Ctx<'a> {
                     index,
                     statement,
                     actions: covered_actions(patterns.iter().map(|p| p.value.as_str()), negated),
-                    all_resources: statement
-                        .resource
-                        .as_ref()
-                        .is_none_or(|r| r.iter().any(|r| resource_covers_all(&r.value))),
+                    all_resources: statement.resource_form != ResourceForm::Uri
+                        && statement
+                            .resource
+                            .as_ref()
+                            .is_none_or(|r| r.iter().any(|r| resource_covers_all(&r.value))),
                 }
             })
             .collect();

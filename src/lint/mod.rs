@@ -82,16 +82,18 @@ mod finding;
 mod output;
 mod rule;
 mod rules;
+mod severity;
 
 use std::path::{Path, PathBuf};
 
 pub use files::collect_files;
-pub use finding::{Finding, Severity};
+pub use finding::Finding;
 pub use output::{summary, to_json, to_sarif, to_text};
 pub use rule::Rule;
+pub use severity::Severity;
 
-use crate::Scope;
-use crate::policy::{Limits, PolicyDocument, read_capped};
+use crate::policy::{Limits, PolicyDocument, PolicyFile, read_capped};
+use crate::{Cloud, Scope};
 use context::{Ctx, Sink};
 
 /// Every rule, in code order.
@@ -164,9 +166,34 @@ pub enum LintError {
 pub struct Options {
     scope: Scope,
     ignore: Vec<&'static str>,
+    cloud: Cloud,
 }
 
 impl Options {
+    /// The cloud profile whose permission table the rules consult (default [`Cloud::default`]): the
+    /// required and dependent actions of each API differ between profiles.
+    ///
+    /// ```
+    /// use ims_iam::Cloud;
+    /// use ims_iam::lint::{Options, lint_str};
+    /// let text = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:delete"]}]}"#;
+    /// let codes = |cloud| -> Vec<&str> {
+    ///     lint_str("p.json", text, &Options::default().with_cloud(cloud)).iter().map(|f| f.code()).collect()
+    /// };
+    /// assert!(codes(Cloud::Otc).is_empty());
+    /// // eu-west-0 also requires `ims:images:get` to delete an image: a partial grant.
+    /// assert_eq!(codes(Cloud::EuWest0), ["IMS050"]);
+    /// ```
+    pub fn with_cloud(mut self, cloud: Cloud) -> Options {
+        self.cloud = cloud;
+        self
+    }
+
+    /// The cloud profile.
+    pub fn cloud(&self) -> Cloud {
+        self.cloud
+    }
+
     /// The scope the policies are attached with (default `global`): with an enterprise project, IMS060
     /// reports the APIs on which the policy has no effect.
     pub fn with_scope(mut self, scope: Scope) -> Options {
@@ -212,12 +239,20 @@ impl Options {
 /// ```
 pub fn lint_str(file: &str, text: &str, options: &Options) -> Vec<Finding> {
     let mut sink = Sink::new(file, text);
-    match PolicyDocument::parse(text) {
+    match PolicyDocument::parse_file(text) {
         Err(err) => rules::parse::report(&err, &mut sink),
-        Ok(doc) => {
+        Ok(PolicyFile::Single(doc)) => {
             sink.set_sids(&doc);
             let cx = Ctx::new(text, &doc, options);
             rules::run(&cx, &mut sink);
+        }
+        // A list response: each role's document, with positions in the whole file.
+        Ok(PolicyFile::List(roles)) => {
+            for (_, doc) in &roles {
+                sink.set_sids(doc);
+                let cx = Ctx::new(text, doc, options);
+                rules::run(&cx, &mut sink);
+            }
         }
     }
     finish(sink.findings, options)

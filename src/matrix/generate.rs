@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::model::{MatrixFile, SITUATIONS, check_action};
+use super::model::{ActionEntry, BASES, CLOUDS, DependencyGroup, MatrixFile, Row, SITUATIONS, check_action};
 use super::template::{self, ParamFormatName, TemplateSegment};
 
 const SECTIONS: &[&str] = &[
@@ -18,6 +18,7 @@ const SECTIONS: &[&str] = &[
     "Image Sharing",
     "Image Replication",
     "Image Quota",
+    "Asynchronous Job Query",
 ];
 /// In the order of `Method`'s variants.
 const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
@@ -34,6 +35,121 @@ fn camel(id: &str) -> String {
         .collect()
 }
 
+/// One row's facts in one cloud profile: the row's own, with the profile's differences applied.
+struct Facts<'r> {
+    actions: &'r [ActionEntry],
+    dependencies: &'r [DependencyGroup],
+    enterprise_project: bool,
+    /// The row's sources, then the pages of the profile's differences.
+    sources: Vec<&'r str>,
+}
+
+fn facts<'r>(row: &'r Row, cloud: &str) -> Facts<'r> {
+    let own = row.clouds.get(cloud);
+    let mut sources: Vec<&str> = row.sources.iter().map(String::as_str).collect();
+    sources.extend(own.iter().flat_map(|c| c.sources.iter().map(String::as_str)));
+    Facts {
+        actions: own.and_then(|c| c.actions.as_deref()).unwrap_or(&row.actions),
+        dependencies: own
+            .and_then(|c| c.dependencies.as_deref())
+            .unwrap_or(&row.dependencies),
+        enterprise_project: own
+            .and_then(|c| c.enterprise_project)
+            .unwrap_or(row.enterprise_project),
+        sources,
+    }
+}
+
+/// Checks the profiles, the basis of each row and each profile's differences: known profile ids, in
+/// the order of `CLOUDS`; a known basis; an `inferred` row names an existing counterpart and requires,
+/// in every profile, at least every action the counterpart requires; a `decision` row says why.
+fn check_profiles(file: &MatrixFile) -> Result<(), String> {
+    let ids: Vec<&str> = file.clouds.iter().map(|c| c.id.as_str()).collect();
+    if ids != CLOUDS {
+        return Err(format!(
+            "the `[[cloud]]` profiles must be {CLOUDS:?}, in that order; found {ids:?}"
+        ));
+    }
+    if let Some(c) = file
+        .clouds
+        .iter()
+        .find(|c| c.name.trim().is_empty() || c.sources.is_empty())
+    {
+        return Err(format!(
+            "cloud `{}`: a profile needs a name and at least one source",
+            c.id
+        ));
+    }
+    let rows = &file.operations;
+    for (i, row) in rows.iter().enumerate() {
+        let at = format!("operation {i} ({} {})", row.method, row.template);
+        if !BASES.contains(&row.basis.as_str()) {
+            return Err(format!(
+                "{at}: unknown basis `{}` (expected one of {BASES:?})",
+                row.basis
+            ));
+        }
+        match (row.basis.as_str(), &row.inferred_from, &row.basis_note) {
+            ("inferred", None, _) => return Err(format!("{at}: an inferred row needs `inferred_from`")),
+            ("decision", _, None) => return Err(format!("{at}: a decision row needs `basis_note`")),
+            ("permission-table" | "decision", Some(_), _) => {
+                return Err(format!("{at}: `inferred_from` is only for inferred rows"));
+            }
+            _ => {}
+        }
+        for (cloud, own) in &row.clouds {
+            if !CLOUDS[1..].contains(&cloud.as_str()) {
+                return Err(format!(
+                    "{at}: unknown cloud profile `{cloud}` (the row's own facts are `{}`'s)",
+                    CLOUDS[0]
+                ));
+            }
+            if own.sources.is_empty() {
+                return Err(format!("{at}: cloud `{cloud}`: the differences need a source"));
+            }
+            for a in own.actions.iter().flatten() {
+                check_action(&a.action).map_err(|e| format!("{at}: cloud `{cloud}`: {e}"))?;
+                if a.when
+                    .as_ref()
+                    .is_some_and(|w| !SITUATIONS.iter().any(|(id, _)| id == w))
+                {
+                    return Err(format!("{at}: cloud `{cloud}`: unknown situation"));
+                }
+            }
+            for g in own.dependencies.iter().flatten() {
+                for action in g.of.iter().chain(&g.actions) {
+                    check_action(action).map_err(|e| format!("{at}: cloud `{cloud}`: dependency: {e}"))?;
+                }
+            }
+        }
+        let Some(counterpart) = &row.inferred_from else {
+            continue;
+        };
+        let Some(other) = rows
+            .iter()
+            .find(|r| format!("{} {}", r.method, r.template) == *counterpart)
+        else {
+            return Err(format!("{at}: `inferred_from` names no row: `{counterpart}`"));
+        };
+        for cloud in CLOUDS {
+            let (mine, theirs) = (facts(row, cloud), facts(other, cloud));
+            for a in theirs.actions {
+                let kept = mine.actions.iter().any(|m| {
+                    m.action.eq_ignore_ascii_case(&a.action) && (m.when.is_none() || m.when == a.when)
+                });
+                if !kept {
+                    return Err(format!(
+                        "{at}: in `{cloud}` it requires less than `{counterpart}`, from which it is inferred: \
+                         `{}` is missing",
+                        a.action
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks the rows (known sections, methods and situations; well-formed actions and templates; no
 /// action twice in a row; no duplicate rows, that is two templates of one method with the same shape) and
 /// returns the generated Rust, or what is wrong.
@@ -45,6 +161,7 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
     if rows.len() > usize::from(u16::MAX) {
         return Err("too many operations".into());
     }
+    check_profiles(file)?;
     let mut parsed = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let at = format!("operation {i} ({} {})", row.method, row.template);
@@ -107,7 +224,8 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
     // The action universe: every required action, first spelling wins, unique without regard to case.
     let mut universe: Vec<String> = Vec::new();
     for row in rows {
-        for a in &row.actions {
+        let every_cloud = CLOUDS.iter().flat_map(|c| facts(row, c).actions);
+        for a in every_cloud {
             if !universe.iter().any(|u| u.eq_ignore_ascii_case(&a.action)) {
                 universe.push(a.action.clone());
             }
@@ -137,67 +255,35 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
         .unwrap_or(0);
     let max_segments = parsed.iter().map(Vec::len).max().unwrap_or(0);
     let _ = writeln!(out, "pub(crate) const MAX_PARAMS: usize = {max_params};");
-    let _ = writeln!(out, "pub(crate) const MAX_SEGMENTS: usize = {max_segments};\n");
+    let _ = writeln!(out, "pub(crate) const MAX_SEGMENTS: usize = {max_segments};");
+    let _ = writeln!(out, "pub(crate) const CLOUD_COUNT: usize = {};\n", CLOUDS.len());
 
-    let _ = writeln!(
-        out,
-        "pub(crate) static OPERATIONS: [Operation; {}] = [",
-        rows.len()
-    );
-    for (i, (row, segments)) in rows.iter().zip(&parsed).enumerate() {
-        let _ = writeln!(out, "    Operation {{");
-        let _ = writeln!(out, "        index: {i},");
-        let _ = writeln!(out, "        section: Section::{},", camel(&row.section));
-        let _ = writeln!(out, "        name: {:?},", row.name);
-        let _ = writeln!(out, "        name_zh: {:?},", row.name_zh);
-        let _ = writeln!(out, "        method: Method::{},", camel(&row.method));
-        let _ = writeln!(out, "        template: {:?},", row.template);
-        out.push_str("        segments: &[");
-        for s in segments {
-            match s {
-                TemplateSegment::Literal(l) => {
-                    let _ = write!(out, "Segment::Literal({l:?}), ");
-                }
-                TemplateSegment::Param(p) => {
-                    let format = match template::param_format(p) {
-                        ParamFormatName::Uuid => "Uuid",
-                        ParamFormatName::Hex32 => "Hex32",
-                        ParamFormatName::Any => "Any",
-                    };
-                    let _ = write!(out, "Segment::Param({p:?}, ParamFormat::{format}), ");
-                }
-            }
-        }
-        out.push_str("],\n");
-        let _ = writeln!(out, "        api_notes: &{:?},", row.api_notes);
-        out.push_str("        actions: &[\n");
-        for a in &row.actions {
-            let id = action_id(&a.action).ok_or("action missing from the universe")?;
-            let situation = match &a.when {
-                Some(w) => format!("Some(Situation::{})", camel(w)),
-                None => "None".into(),
-            };
-            let _ = writeln!(
-                out,
-                "            RequiredAction {{ action: {:?}, id: ActionId({id}), situation: {situation}, note: {:?} }},",
-                a.action, a.note
-            );
-        }
-        out.push_str("        ],\n        dependencies: &[\n");
-        for g in &row.dependencies {
-            let _ = writeln!(
-                out,
-                "            DependencyGroup {{ of: {:?}, note: {:?}, actions: &{:?} }},",
-                g.of, g.note, g.actions
-            );
-        }
-        out.push_str("        ],\n");
-        let _ = writeln!(out, "        iam_project: {},", row.iam_project);
-        let _ = writeln!(out, "        enterprise_project: {},", row.enterprise_project);
-        let _ = writeln!(out, "        sources: &{:?},", row.sources);
-        out.push_str("    },\n");
+    out.push_str("pub(crate) static PROFILES: [(&str, &[&str]); CLOUD_COUNT] = [\n");
+    for profile in &file.clouds {
+        let _ = writeln!(out, "    ({:?}, &{:?}),", profile.name, profile.sources);
     }
     out.push_str("];\n\n");
+    for (c, cloud) in CLOUDS.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "static OPERATIONS_{}: [Operation; {}] = [",
+            cloud.to_ascii_uppercase().replace('-', "_"),
+            rows.len()
+        );
+        for (i, (row, segments)) in rows.iter().zip(&parsed).enumerate() {
+            operation(&mut out, i, row, segments, cloud, c, &action_id)?;
+        }
+        out.push_str("];\n\n");
+    }
+    let _ = writeln!(
+        out,
+        "pub(crate) static TABLES: [&[Operation]; CLOUD_COUNT] = [{}];\n",
+        CLOUDS
+            .iter()
+            .map(|c| format!("&OPERATIONS_{}", c.to_ascii_uppercase().replace('-', "_")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     // Per method, the operations in routing order.
     let mut by_method: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -240,6 +326,76 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
     Ok(out)
 }
 
+/// Writes one row of one cloud profile's table.
+fn operation(
+    out: &mut String,
+    i: usize,
+    row: &Row,
+    segments: &[TemplateSegment<'_>],
+    cloud: &str,
+    cloud_index: usize,
+    action_id: &dyn Fn(&str) -> Option<usize>,
+) -> Result<(), String> {
+    let facts = facts(row, cloud);
+    let _ = writeln!(out, "    Operation {{");
+    let _ = writeln!(out, "        index: {i},");
+    let _ = writeln!(out, "        cloud: Cloud::ALL[{cloud_index}],");
+    let _ = writeln!(out, "        section: Section::{},", camel(&row.section));
+    let _ = writeln!(out, "        name: {:?},", row.name);
+    let _ = writeln!(out, "        name_zh: {:?},", row.name_zh);
+    let _ = writeln!(out, "        method: Method::{},", camel(&row.method));
+    let _ = writeln!(out, "        template: {:?},", row.template);
+    out.push_str("        segments: &[");
+    for s in segments {
+        match s {
+            TemplateSegment::Literal(l) => {
+                let _ = write!(out, "Segment::Literal({l:?}), ");
+            }
+            TemplateSegment::Param(p) => {
+                let format = match template::param_format(p) {
+                    ParamFormatName::Uuid => "Uuid",
+                    ParamFormatName::Hex32 => "Hex32",
+                    ParamFormatName::ApiVersion => "ApiVersion",
+                    ParamFormatName::Any => "Any",
+                };
+                let _ = write!(out, "Segment::Param({p:?}, ParamFormat::{format}), ");
+            }
+        }
+    }
+    out.push_str("],\n");
+    let _ = writeln!(out, "        api_notes: &{:?},", row.api_notes);
+    out.push_str("        actions: &[\n");
+    for a in facts.actions {
+        let id = action_id(&a.action).ok_or("action missing from the universe")?;
+        let situation = match &a.when {
+            Some(w) => format!("Some(Situation::{})", camel(w)),
+            None => "None".into(),
+        };
+        let _ = writeln!(
+            out,
+            "            RequiredAction {{ action: {:?}, id: ActionId({id}), situation: {situation}, note: {:?} }},",
+            a.action, a.note
+        );
+    }
+    out.push_str("        ],\n        dependencies: &[\n");
+    for g in facts.dependencies {
+        let _ = writeln!(
+            out,
+            "            DependencyGroup {{ of: {:?}, note: {:?}, actions: &{:?} }},",
+            g.of, g.note, g.actions
+        );
+    }
+    out.push_str("        ],\n");
+    let _ = writeln!(out, "        iam_project: {},", row.iam_project);
+    let _ = writeln!(out, "        enterprise_project: {},", facts.enterprise_project);
+    let _ = writeln!(out, "        sources: &{:?},", facts.sources);
+    let _ = writeln!(out, "        basis: Basis::{},", camel(&row.basis));
+    let _ = writeln!(out, "        inferred_from: {:?},", row.inferred_from);
+    let _ = writeln!(out, "        basis_note: {:?},", row.basis_note);
+    out.push_str("    },\n");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,11 +418,26 @@ mod tests {
             iam_project: true,
             enterprise_project: false,
             sources: vec!["test".into()],
+            basis: crate::matrix::model::default_basis(),
+            inferred_from: None,
+            basis_note: None,
+            clouds: std::collections::BTreeMap::new(),
         }
     }
 
     fn file(rows: Vec<Row>) -> MatrixFile {
-        MatrixFile { operations: rows }
+        let clouds = CLOUDS
+            .iter()
+            .map(|id| crate::matrix::model::CloudProfile {
+                id: (*id).to_owned(),
+                name: (*id).to_owned(),
+                sources: vec!["test".into()],
+            })
+            .collect();
+        MatrixFile {
+            clouds,
+            operations: rows,
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! is parsed at run time. [`operations`] lists it; the router ([`crate::route()`]) finds a row from a raw
 //! request.
 
+mod cloud;
+mod example;
 #[cfg(test)]
 mod generate;
 #[cfg(feature = "import")]
@@ -15,6 +17,8 @@ pub mod model;
 mod template;
 
 use std::fmt;
+
+pub use cloud::{Basis, Cloud};
 
 include!(concat!(env!("OUT_DIR"), "/matrix.rs"));
 
@@ -96,6 +100,8 @@ pub enum Section {
     ImageReplication,
     /// Image Quota
     ImageQuota,
+    /// Asynchronous Job Query (the job status queries that every asynchronous workflow polls)
+    AsynchronousJobQuery,
 }
 
 impl Section {
@@ -108,6 +114,7 @@ impl Section {
             Section::ImageSharing => "Image Sharing",
             Section::ImageReplication => "Image Replication",
             Section::ImageQuota => "Image Quota",
+            Section::AsynchronousJobQuery => "Asynchronous Job Query",
         }
     }
 }
@@ -259,8 +266,11 @@ impl DependencyGroup {
 pub enum ParamFormat {
     /// A UUID `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` of hex digits (`image_id`).
     Uuid,
-    /// 32 hex digits (`project_id`, `member_id`).
+    /// 32 hex digits (`project_id`, `member_id`, `job_id`).
     Hex32,
+    /// An API version segment (`version`): `v`, 1 to 3 digits, optionally `.` and 1 to 3 digits
+    /// (`v2`, `v2.1`, `v1.1`).
+    ApiVersion,
     /// Any non-empty value (`tag`, `key`).
     Any,
 }
@@ -288,6 +298,7 @@ impl ParamFormat {
                     && hex(24..36)
             }
             ParamFormat::Hex32 => b.len() == 32 && all_hex(b),
+            ParamFormat::ApiVersion => api_version(b),
             ParamFormat::Any => !b.is_empty(),
         }
     }
@@ -297,12 +308,24 @@ impl ParamFormat {
         match self {
             ParamFormat::Uuid => "a UUID",
             ParamFormat::Hex32 => "32 hexadecimal characters",
+            ParamFormat::ApiVersion => "an API version such as `v2` or `v2.1`",
             ParamFormat::Any => "a non-empty value",
         }
     }
 }
 
-/// One segment of a compiled template.
+/// `v`, 1 to 3 digits, optionally `.` and 1 to 3 digits.
+fn api_version(b: &[u8]) -> bool {
+    let digits = |d: &[u8]| (1..=3).contains(&d.len()) && d.iter().all(u8::is_ascii_digit);
+    let Some(rest) = b.strip_prefix(b"v") else {
+        return false;
+    };
+    match rest.iter().position(|&c| c == b'.') {
+        Some(dot) => digits(&rest[..dot]) && digits(&rest[dot + 1..]),
+        None => digits(rest),
+    }
+}
+
 /// Whether every byte is an ASCII hexadecimal digit (a branch-free table test per byte).
 fn all_hex(bytes: &[u8]) -> bool {
     static HEX: [bool; 256] = {
@@ -317,6 +340,7 @@ fn all_hex(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |all, &b| all & HEX[usize::from(b)])
 }
 
+/// One segment of a compiled template.
 #[derive(Debug)]
 pub(crate) enum Segment {
     Literal(&'static str),
@@ -336,6 +360,7 @@ pub(crate) enum Segment {
 #[derive(Debug)]
 pub struct Operation {
     index: usize,
+    cloud: Cloud,
     section: Section,
     name: &'static str,
     name_zh: Option<&'static str>,
@@ -348,6 +373,9 @@ pub struct Operation {
     iam_project: bool,
     enterprise_project: bool,
     sources: &'static [&'static str],
+    basis: Basis,
+    inferred_from: Option<&'static str>,
+    basis_note: Option<&'static str>,
 }
 
 impl Operation {
@@ -410,9 +438,26 @@ impl Operation {
     pub fn enterprise_project(&self) -> bool {
         self.enterprise_project
     }
-    /// The pages that list the row: `otc/<page>.rst`, `seed/en`, `seed/zh`, `huawei-cloud`.
+    /// The pages that list the row (`otc/<page>.rst`, `seed/en`, `seed/zh`, `huawei-cloud`, ...), then
+    /// the pages that give the profile's differences, if any.
     pub fn sources(&self) -> &'static [&'static str] {
         self.sources
+    }
+    /// The cloud profile whose table holds this row.
+    pub fn cloud(&self) -> Cloud {
+        self.cloud
+    }
+    /// Where the required actions come from.
+    pub fn basis(&self) -> Basis {
+        self.basis
+    }
+    /// For an [`Basis::Inferred`] row, the counterpart (`METHOD /template`) whose facts it takes.
+    pub fn inferred_from(&self) -> Option<&'static str> {
+        self.inferred_from
+    }
+    /// Why the row requires what it requires, when no permission page lists it.
+    pub fn basis_note(&self) -> Option<&'static str> {
+        self.basis_note
     }
     /// The parameter names of the template, in order.
     pub fn param_names(&self) -> impl Iterator<Item = &'static str> {
@@ -432,13 +477,14 @@ impl fmt::Display for Operation {
     }
 }
 
-/// Every documented API, in documentation order.
+/// Every documented API, in documentation order, with the default profile's facts
+/// ([`Cloud::default`]; [`Cloud::operations`] for another).
 ///
 /// ```
 /// assert!(ims_iam::operations().len() >= 53 - 10); // 43 OTC rows + Huawei-only rows
 /// ```
 pub fn operations() -> &'static [Operation] {
-    &OPERATIONS
+    Cloud::default().operations()
 }
 
 /// The operations of one method whose templates have `count` segments, in routing priority order.
@@ -451,10 +497,10 @@ pub(crate) fn routes_with_len(method: Method, count: usize) -> &'static [u16] {
         .unwrap_or_default()
 }
 
-/// The operation at an index of the permission table.
+/// The operation at an index of a profile's permission table.
 #[inline]
-pub(crate) fn operation_at(index: u16) -> Option<&'static Operation> {
-    OPERATIONS.get(usize::from(index))
+pub(crate) fn operation_at(cloud: Cloud, index: u16) -> Option<&'static Operation> {
+    cloud.operations().get(usize::from(index))
 }
 
 /// A pair of templates of one method that some raw path matches both: `winner` is chosen by the
@@ -476,7 +522,7 @@ pub struct Overlap {
 /// ```
 pub fn overlaps() -> impl Iterator<Item = Overlap> {
     OVERLAPS.iter().map(|&(w, l)| Overlap {
-        winner: &OPERATIONS[usize::from(w)],
-        loser: &OPERATIONS[usize::from(l)],
+        winner: &operations()[usize::from(w)],
+        loser: &operations()[usize::from(l)],
     })
 }

@@ -4,15 +4,47 @@
 //! table) and by the importer (which writes documentation pages out in this format). It depends on
 //! serde and std only.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-/// The whole data file: one `[[operation]]` table per documented API.
+/// The whole data file: the cloud profiles, then one `[[operation]]` table per documented API.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixFile {
+    /// The cloud profiles whose facts the rows record (see [`CLOUDS`]); the first is the default.
+    #[serde(rename = "cloud", default, skip_serializing_if = "Vec::is_empty")]
+    pub clouds: Vec<CloudProfile>,
     /// The rows, in documentation order.
     #[serde(rename = "operation", default)]
     pub operations: Vec<Row>,
+}
+
+/// One cloud profile: whose documentation a set of facts comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudProfile {
+    /// The profile's id (`otc`, `huawei-cloud`, `eu-west-0`), one of [`CLOUDS`].
+    pub id: String,
+    /// A human-readable name.
+    pub name: String,
+    /// The pages whose facts the profile records where they differ from the rows' own.
+    pub sources: Vec<String>,
+}
+
+/// The profile ids, in the order of the library's `Cloud` enum; the first is the default.
+pub const CLOUDS: &[&str] = &["otc", "huawei-cloud", "eu-west-0"];
+
+/// Where a row's required actions come from.
+pub const BASES: &[&str] = &["permission-table", "inferred", "decision"];
+
+/// The default basis: a permission page lists the row.
+pub fn default_basis() -> String {
+    BASES[0].to_owned()
+}
+
+fn is_default_basis(basis: &str) -> bool {
+    basis == BASES[0]
 }
 
 /// One documented API.
@@ -45,6 +77,37 @@ pub struct Row {
     pub enterprise_project: bool,
     /// The pages that list the row (`otc/image_tagging.rst`, `seed/en`, `seed/zh`, `huawei-cloud`).
     #[serde(default)]
+    pub sources: Vec<String>,
+    /// Where the required actions come from: `permission-table` (the default: a permission page lists
+    /// the row), `inferred` (from the counterpart named by `inferred_from`), or `decision` (no page gives
+    /// them; `basis_note` says what this project decided and why).
+    #[serde(default = "default_basis", skip_serializing_if = "is_default_basis")]
+    pub basis: String,
+    /// For an `inferred` row: the counterpart, `METHOD /template`, whose facts it takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred_from: Option<String>,
+    /// Why the row requires what it requires, when the basis is not a permission page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis_note: Option<String>,
+    /// Facts of other cloud profiles where they differ from the row's own, by profile id.
+    #[serde(rename = "cloud", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clouds: BTreeMap<String, CloudFacts>,
+}
+
+/// A cloud profile's facts for one row, where they differ from the row's own (absent: the same).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudFacts {
+    /// The required actions in that cloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ActionEntry>>,
+    /// The dependent actions in that cloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Vec<DependencyGroup>>,
+    /// The Enterprise Project flag in that cloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project: Option<bool>,
+    /// The pages that give these facts.
     pub sources: Vec<String>,
 }
 

@@ -25,8 +25,10 @@ impl TemplateSegment<'_> {
 pub enum ParamFormatName {
     /// `image_id`: a UUID.
     Uuid,
-    /// `project_id`, `member_id`: 32 hexadecimal characters.
+    /// `project_id`, `member_id`, `job_id`: 32 hexadecimal characters.
     Hex32,
+    /// `version`: an API version segment such as `v2` or `v2.1`.
+    ApiVersion,
     /// Anything else (`tag`, `key`): any non-empty value.
     Any,
 }
@@ -35,7 +37,8 @@ pub enum ParamFormatName {
 pub fn param_format(name: &str) -> ParamFormatName {
     match name {
         "image_id" => ParamFormatName::Uuid,
-        "project_id" | "member_id" => ParamFormatName::Hex32,
+        "project_id" | "member_id" | "job_id" => ParamFormatName::Hex32,
+        "version" => ParamFormatName::ApiVersion,
         _ => ParamFormatName::Any,
     }
 }
@@ -195,6 +198,8 @@ mod tests {
         assert_eq!(param_format("image_id"), ParamFormatName::Uuid);
         assert_eq!(param_format("project_id"), ParamFormatName::Hex32);
         assert_eq!(param_format("member_id"), ParamFormatName::Hex32);
+        assert_eq!(param_format("job_id"), ParamFormatName::Hex32);
+        assert_eq!(param_format("version"), ParamFormatName::ApiVersion);
         assert_eq!(param_format("tag"), ParamFormatName::Any);
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::model::Location;
+use crate::quote::Quoted;
 
 /// A policy file that could not be loaded: what is wrong ([`ParseError::kind`], the message) and where
 /// ([`ParseError::location`], 1-based line and column in the whole file, wrappers included).
@@ -125,9 +126,9 @@ pub(crate) enum Detail {
     Syntax { message: String },
     #[error("unexpected data after the end of the JSON value")]
     TrailingData,
-    #[error("duplicate key `{key}` in {}", Where(.path))]
+    #[error("duplicate key {} in {}", Quoted(.key), Where(.path))]
     DuplicateKey { key: String, path: String },
-    #[error("unknown field `{field}` in {}, expected one of {}", Where(.path), Fields(.expected))]
+    #[error("unknown field {} in {}, expected one of {}", Quoted(.field), Where(.path), Fields(.expected))]
     UnknownField {
         field: String,
         path: String,

@@ -4,6 +4,7 @@ mod error;
 mod extent;
 mod json;
 mod limits;
+mod list;
 mod model;
 mod parse;
 
@@ -11,7 +12,8 @@ pub use error::ParseError;
 pub(crate) use extent::document_extent;
 pub use limits::Limits;
 pub(crate) use limits::read_capped;
+pub use list::PolicyFile;
 pub use model::{
-    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
-    Statement, Version,
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, ResourceForm,
+    RoleDependency, Spanned, Statement, Version,
 };

@@ -124,12 +124,33 @@ pub struct Statement {
     pub effect: Spanned<Effect>,
     /// `Action` or `NotAction`.
     pub actions: ActionSpec,
-    /// `Resource`, if present.
+    /// `Resource`, if present: the list, or the `uri` list of the agency form `{"uri": [...]}`.
     pub resource: Option<Vec<Spanned<String>>>,
+    /// How `Resource` was written.
+    pub resource_form: ResourceForm,
     /// The `Condition` block flattened, in document order; empty when absent.
     pub conditions: Vec<ConditionEntry>,
     /// Where the statement's `{` is.
     pub location: Location,
+}
+
+/// How a statement's `Resource` is written.
+///
+/// ```
+/// use ims_iam::policy::{PolicyDocument, ResourceForm};
+/// let doc = PolicyDocument::parse(r#"{"Version": "1.1", "Statement": [{"Effect": "Allow",
+///     "Action": ["iam:agencies:assume"], "Resource": {"uri": ["/iam/agencies/07805acaba800fdd4fbdc00b8f888c7c"]}}]}"#)?;
+/// assert_eq!(doc.statements[0].resource_form, ResourceForm::Uri);
+/// # Ok::<(), ims_iam::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResourceForm {
+    /// A list of resource URNs (`["*"]`, `["ims:*:*:image:*"]`), or no `Resource` at all.
+    #[default]
+    List,
+    /// The agency form `{"uri": ["/iam/agencies/<id>"]}`: resource paths, never "every resource" for
+    /// IMS actions (IMS has no resource-level authorization, so such a statement is narrow).
+    Uri,
 }
 
 /// A role's `Depends` entry: another role the role needs (advisory).

@@ -9,9 +9,10 @@ use super::error::{Detail, ParseError};
 use super::json::{self, Member, Node, Path, Source, Value};
 use super::limits::Limits;
 use super::model::{
-    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, RoleDependency, Spanned,
-    Statement, Version,
+    ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, ResourceForm,
+    RoleDependency, Spanned, Statement, Version,
 };
+use crate::quote::Quoted;
 
 /// The keys of a policy document.
 const DOCUMENT_FIELDS: &[&str] = &["Version", "Statement", "Depends"];
@@ -87,6 +88,18 @@ impl PolicyDocument {
     /// assert_eq!(err.location().map(|l| l.column), Some(33));
     /// ```
     pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<PolicyDocument, ParseError> {
+        let (source, root) = prepare(text, limits)?;
+        Reader {
+            source: &source,
+            limits,
+        }
+        .file(&root)
+    }
+}
+
+/// Checks the size, emptiness and nesting depth of a file, then reads its JSON tree.
+pub(super) fn prepare<'a>(text: &'a str, limits: &Limits) -> Result<(Source<'a>, Node<'a>), ParseError> {
+    {
         if text.len() > limits.max_document_bytes {
             let max = limits.max_document_bytes;
             let detail = Detail::LimitExceeded {
@@ -110,18 +123,14 @@ impl PolicyDocument {
             return Err(source.error(detail, offset));
         }
         let root = json::read(&source, limits)?;
-        Reader {
-            source: &source,
-            limits,
-        }
-        .file(&root)
+        Ok((source, root))
     }
 }
 
 /// Reads the tree of one file into the model.
-struct Reader<'s, 'a> {
-    source: &'s Source<'a>,
-    limits: &'s Limits,
+pub(super) struct Reader<'s, 'a> {
+    pub(super) source: &'s Source<'a>,
+    pub(super) limits: &'s Limits,
 }
 
 impl Reader<'_, '_> {
@@ -132,6 +141,11 @@ impl Reader<'_, '_> {
             self.document(root, members, &Path::Root, None)
         } else if let Some(role) = members.iter().find(|m| m.key == "role") {
             self.envelope(members, role)
+        } else if let Some(roles) = members.iter().find(|m| m.key == "roles") {
+            let reason = "a list response holds one policy per role: load the file with \
+                          `PolicyDocument::parse_file`"
+                .to_owned();
+            Err(self.invalid(&roles.value, &Path::Root.key("roles"), reason))
         } else if has("policy") || members.iter().any(|m| ROLE_METADATA.contains(&m.key.as_str())) {
             self.role(root, members, &Path::Root)
         } else {
@@ -148,7 +162,7 @@ impl Reader<'_, '_> {
         self.role(&role.value, role_members, &path)
     }
 
-    fn role(
+    pub(super) fn role(
         &self,
         node: &Node<'_>,
         members: &[Member<'_>],
@@ -174,7 +188,7 @@ impl Reader<'_, '_> {
         self.document(&policy.value, policy_members, &policy_path, display_name)
     }
 
-    fn document(
+    pub(super) fn document(
         &self,
         node: &Node<'_>,
         members: &[Member<'_>],
@@ -216,6 +230,22 @@ impl Reader<'_, '_> {
         })
     }
 
+    /// The `{"uri": [...]}` form of `Resource`: exactly one key, `uri`; returns its list.
+    fn uri_list<'n>(
+        &self,
+        node: &'n Node<'_>,
+        members: &'n [Member<'_>],
+        path: &Path<'_>,
+    ) -> Result<&'n Node<'n>, ParseError> {
+        if let Some(other) = members.iter().find(|m| m.key != "uri") {
+            return Err(self.unknown(other, path, &["uri"]));
+        }
+        match members.first() {
+            Some(uri) => Ok(&uri.value),
+            None => Err(self.missing("uri", node, path)),
+        }
+    }
+
     fn version(&self, node: &Node<'_>, path: &Path<'_>) -> Result<Version, ParseError> {
         match self.string(node, path)? {
             "1.0" => Ok(Version::V1_0),
@@ -226,7 +256,11 @@ impl Reader<'_, '_> {
                 },
                 node.offset,
             )),
-            other => Err(self.invalid(node, path, format!("expected `1.0` or `1.1`, found `{other}`"))),
+            other => Err(self.invalid(
+                node,
+                path,
+                format!("expected `1.0` or `1.1`, found {}", Quoted(other)),
+            )),
         }
     }
 
@@ -271,6 +305,7 @@ impl Reader<'_, '_> {
         let mut effect = None;
         let mut actions = None;
         let mut resource = None;
+        let mut resource_form = ResourceForm::List;
         let mut conditions = Vec::new();
         for member in members {
             let member_path = path.key(&member.key);
@@ -297,9 +332,19 @@ impl Reader<'_, '_> {
                     });
                 }
                 "Resource" => {
+                    // Agency policies write `{"uri": [...]}` (IAM API reference, custom agency policies).
+                    let (node, list_path, form) = match &member.value.value {
+                        Value::Object(members) => (
+                            self.uri_list(&member.value, members, &member_path)?,
+                            member_path.key("uri"),
+                            ResourceForm::Uri,
+                        ),
+                        _ => (&member.value, member_path, ResourceForm::List),
+                    };
+                    resource_form = form;
                     resource = Some(self.patterns(
-                        &member.value,
-                        &member_path,
+                        node,
+                        &list_path,
                         self.limits.max_resources_per_statement,
                         "max_resources_per_statement",
                     )?);
@@ -325,6 +370,7 @@ impl Reader<'_, '_> {
             effect,
             actions,
             resource,
+            resource_form,
             conditions,
             location,
         })
@@ -340,7 +386,7 @@ impl Reader<'_, '_> {
                 } else {
                     ""
                 };
-                let reason = format!("expected `Allow` or `Deny`, found `{other}`{hint}");
+                let reason = format!("expected `Allow` or `Deny`, found {}{hint}", Quoted(other));
                 return Err(self.invalid(node, path, reason));
             }
         };
@@ -390,7 +436,7 @@ impl Reader<'_, '_> {
             let operator_path = path.key(&operator.key);
             let keys = self.object(&operator.value, &operator_path, "an object of condition keys")?;
             if keys.is_empty() {
-                let reason = format!("the operator `{}` has no condition keys", operator.key);
+                let reason = format!("the operator {} has no condition keys", Quoted(&operator.key));
                 return Err(self.invalid(&operator.value, &operator_path, reason));
             }
             for key in keys {
@@ -501,7 +547,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn object<'n, 'a>(
+    pub(super) fn object<'n, 'a>(
         &self,
         node: &'n Node<'a>,
         path: &Path<'_>,
@@ -513,7 +559,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn array<'n, 'a>(
+    pub(super) fn array<'n, 'a>(
         &self,
         node: &'n Node<'a>,
         path: &Path<'_>,
@@ -525,7 +571,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn string<'n>(&self, node: &'n Node<'_>, path: &Path<'_>) -> Result<&'n str, ParseError> {
+    pub(super) fn string<'n>(&self, node: &'n Node<'_>, path: &Path<'_>) -> Result<&'n str, ParseError> {
         match &node.value {
             Value::String(s) => Ok(s),
             other => Err(self.invalid_type(node, path, "a string", other)),
@@ -568,7 +614,7 @@ impl Reader<'_, '_> {
         self.source.error(detail, node.offset)
     }
 
-    fn invalid(&self, node: &Node<'_>, path: &Path<'_>, reason: String) -> ParseError {
+    pub(super) fn invalid(&self, node: &Node<'_>, path: &Path<'_>, reason: String) -> ParseError {
         self.source.error(
             Detail::InvalidValue {
                 path: path.to_string(),
@@ -579,7 +625,7 @@ impl Reader<'_, '_> {
     }
 
     /// A required field is absent: reported at the `{` of the object that lacks it.
-    fn missing(&self, field: &'static str, node: &Node<'_>, path: &Path<'_>) -> ParseError {
+    pub(super) fn missing(&self, field: &'static str, node: &Node<'_>, path: &Path<'_>) -> ParseError {
         self.source.error(
             Detail::MissingField {
                 field,
@@ -589,7 +635,12 @@ impl Reader<'_, '_> {
         )
     }
 
-    fn unknown(&self, member: &Member<'_>, path: &Path<'_>, expected: &'static [&'static str]) -> ParseError {
+    pub(super) fn unknown(
+        &self,
+        member: &Member<'_>,
+        path: &Path<'_>,
+        expected: &'static [&'static str],
+    ) -> ParseError {
         let detail = Detail::UnknownField {
             field: member.key.clone(),
             path: path.to_string(),

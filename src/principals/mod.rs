@@ -373,17 +373,22 @@ impl Principals {
             std::iter::once(Some(text.as_bytes())).chain(texts.iter().map(|t| Some(t.as_bytes()))),
         );
         // Every policy is parsed once, attached or not.
-        let mut documents: BTreeMap<&str, PolicyDocument> = BTreeMap::new();
+        // A list response (`{"roles": [...]}`) gives one policy per role, named by the role; attaching
+        // its entry attaches them all.
+        let mut documents: BTreeMap<&str, Vec<(String, PolicyDocument)>> = BTreeMap::new();
         for ((name, file_name), text) in policy_files.iter().zip(&texts) {
-            let document = PolicyDocument::parse(text).map_err(|source| PrincipalsError::InvalidPolicy {
-                policy: (*name).to_owned(),
-                path: PathBuf::from(file_name),
-                source: Box::new(source),
-            })?;
-            documents.insert(name, document);
+            let parsed =
+                PolicyDocument::parse_file(text).map_err(|source| PrincipalsError::InvalidPolicy {
+                    policy: (*name).to_owned(),
+                    path: PathBuf::from(file_name),
+                    source: Box::new(source),
+                })?;
+            documents.insert(name, parsed.into_named(name));
         }
 
-        let compile = |owner: &str, attachments: &[AttachmentSpec]| -> Result<(PolicySet, Vec<Policy>), PrincipalsError> {
+        let compile = |owner: &str,
+                       attachments: &[AttachmentSpec]|
+         -> Result<(PolicySet, Vec<Policy>), PrincipalsError> {
             let mut policies = Vec::with_capacity(attachments.len());
             for a in attachments {
                 let Some(document) = documents.get(a.policy.as_str()) else {
@@ -399,13 +404,15 @@ impl Principals {
                         source,
                     })?,
                 };
-                let policy = Policy::new(a.policy.clone(), scope, document.clone());
-                policies.push(policy);
+                for (name, document) in document {
+                    policies.push(Policy::new(name.clone(), scope.clone(), document.clone()));
+                }
             }
-            let set = PolicySet::new(policies.iter().cloned()).map_err(|source| PrincipalsError::Compile {
-                owner: owner.to_owned(),
-                source: Box::new(source),
-            })?;
+            let set =
+                PolicySet::new(policies.iter().cloned()).map_err(|source| PrincipalsError::Compile {
+                    owner: owner.to_owned(),
+                    source: Box::new(source),
+                })?;
             Ok((set, policies))
         };
         let mut attached = BTreeMap::new();
@@ -509,7 +516,12 @@ impl Principals {
     /// # Ok::<(), ims_iam::PrincipalsError>(())
     /// ```
     pub fn policies_of(&self, kind: PrincipalKind, name: &str) -> Option<Vec<Policy>> {
-        let own = |kind| self.attached.get(&(kind, name.to_owned())).cloned().unwrap_or_default();
+        let own = |kind| {
+            self.attached
+                .get(&(kind, name.to_owned()))
+                .cloned()
+                .unwrap_or_default()
+        };
         match kind {
             PrincipalKind::Group => {
                 self.groups.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
@@ -530,7 +542,12 @@ impl Principals {
     /// The groups a user belongs to in this file (empty for an unknown user).
     pub fn groups_of(&self, user: &str) -> Vec<&str> {
         match self.users.binary_search_by(|(k, _)| k.as_str().cmp(user)) {
-            Ok(i) => self.users[i].1.groups.iter().map(|&g| self.groups[g].0.as_str()).collect(),
+            Ok(i) => self.users[i]
+                .1
+                .groups
+                .iter()
+                .map(|&g| self.groups[g].0.as_str())
+                .collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -837,7 +854,8 @@ mod tests {
             .split('/')
             .map(|s| match s {
                 "{image_id}" => UUID,
-                "{project_id}" | "{member_id}" => "0123456789abcdef0123456789abcdef",
+                "{project_id}" | "{member_id}" | "{job_id}" => "0123456789abcdef0123456789abcdef",
+                "{version}" => "v2",
                 s if s.starts_with('{') => "x",
                 s => s,
             })

@@ -12,9 +12,18 @@
 //!
 //! Answers: `200` allow, `403` deny, `401` no principal, `400` bad request (unroutable target,
 //! malformed identity headers, missing forwarded-request headers), each with the headers
-//! `X-Ims-Iam-Decision` (`allow`/`deny`), `X-Ims-Iam-Reason`, `X-Ims-Iam-Revision` and, when refused,
-//! `X-Ims-Iam-Error-Code` and the JSON error body of [`Rejection`]. `GET /healthz` answers
-//! `{"status": "ok", "revision": N, "last_reload_error": ...}`.
+//! `X-Ims-Iam-Decision` (`allow`/`deny`), `X-Ims-Iam-Reason`, `X-Ims-Iam-Revision`, `X-Decision-Id`
+//! (the decision record's id) and, when refused, `X-Ims-Iam-Error-Code` and the JSON error body of
+//! [`Rejection`]. `GET /healthz` (liveness) answers 200 `{"status": "ok", "ready": true|false,
+//! "reloading": ..., "revision": N, "last_reload_error": ...}` while the last good policy set serves;
+//! `GET /readyz` (readiness) answers the same body with 200 (`"status": "ready"`) or, when the last
+//! reload failed, 503 (`"status": "reload_failed"`). Both read an atomically swapped status: a reload in
+//! progress never delays them, nor any decision.
+//!
+//! Shadow mode ([`Authorizer::dry_run`], `ims-iam serve --dry-run`): every request is decided and logged
+//! as usual, and every answer is `200` with `X-Ims-Iam-Decision: allow` and `X-Ims-Iam-Enforced: false`;
+//! a request that enforcing would refuse also carries `X-Ims-Iam-Shadow-Decision: deny`, its
+//! `X-Ims-Iam-Reason` and `X-Ims-Iam-Error-Code`.
 //!
 //! HTTP/1.1 only; request headers are bounded ([`ServeConfig::max_header_bytes`], 431 beyond), so is
 //! the time to receive them and the number of connections; request bodies are never read.
@@ -48,7 +57,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::gateway::{Authorizer, PolicyStore, Rejection};
+use crate::gateway::{Authorizer, DecisionId, Rejection};
+
+mod probes;
+mod signals;
+
+use probes::Probe;
+pub use signals::{reload_on_sighup, shutdown_signal};
 
 /// The `tracing` target of the server's own events (listening, shutdown, connection errors).
 pub const SERVE_TARGET: &str = "ims_iam::serve";
@@ -106,11 +121,16 @@ pub struct ServeConfig {
     pub max_header_bytes: usize,
     /// The most header fields (default 100); beyond: 431.
     pub max_headers: usize,
-    /// How long a client may take to send its headers (default 10 s).
+    /// How long a client may take to send a request's line and headers, counted from the moment
+    /// the connection waits for them; so also how long an idle keep-alive connection stays open
+    /// (default 500 ms: a local proxy sends them in one write). A connection that misses it is
+    /// closed, which frees its slot.
     pub header_read_timeout: Duration,
     /// How long shutdown waits for open connections (default 10 s).
     pub shutdown_timeout: Duration,
-    /// The most connections served at once (default 1024); more wait to be accepted.
+    /// The most connections served at once (default 1024). Beyond it, new connections are not
+    /// refused: they wait in the listen backlog until a slot frees (a client closes, or misses
+    /// [`header_read_timeout`](ServeConfig::header_read_timeout)).
     pub max_connections: usize,
 }
 
@@ -120,12 +140,15 @@ impl Default for ServeConfig {
             mode: ForwardAuth::Nginx,
             max_header_bytes: 16 * 1024,
             max_headers: 100,
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: DEFAULT_HEADER_TIMEOUT,
             shutdown_timeout: Duration::from_secs(10),
             max_connections: 1024,
         }
     }
 }
+
+/// The default [`ServeConfig::header_read_timeout`].
+const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_millis(500);
 
 const X_ORIGINAL_METHOD: HeaderName = HeaderName::from_static("x-original-method");
 const X_ORIGINAL_URI: HeaderName = HeaderName::from_static("x-original-uri");
@@ -167,37 +190,30 @@ fn header(value: &str) -> HeaderValue {
     HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("-"))
 }
 
-fn decorate(
-    response: &mut Response<Full<Bytes>>,
-    decision: &str,
-    reason: &str,
+/// What the answer's `X-Ims-Iam-*` headers say.
+struct Verdict<'a> {
+    decision: &'a str,
+    reason: &'a str,
     revision: u64,
-    code: Option<&str>,
-) {
-    let h = response.headers_mut();
-    h.insert(HeaderName::from_static("x-ims-iam-decision"), header(decision));
-    h.insert(HeaderName::from_static("x-ims-iam-reason"), header(reason));
-    h.insert(
-        HeaderName::from_static("x-ims-iam-revision"),
-        header(&revision.to_string()),
-    );
-    if let Some(code) = code {
-        h.insert(HeaderName::from_static("x-ims-iam-error-code"), header(code));
-    }
+    decision_id: DecisionId,
+    code: Option<&'a str>,
 }
 
-fn healthz(store: &PolicyStore) -> Response<Full<Bytes>> {
-    let body = serde_json::json!({
-        "status": "ok",
-        "revision": store.revision(),
-        "last_reload_error": store.last_error(),
-    });
-    let mut response = Response::new(Full::from(body.to_string()));
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
+fn decorate(response: &mut Response<Full<Bytes>>, v: &Verdict<'_>) {
+    let h = response.headers_mut();
+    h.insert(HeaderName::from_static("x-ims-iam-decision"), header(v.decision));
+    h.insert(HeaderName::from_static("x-ims-iam-reason"), header(v.reason));
+    h.insert(
+        HeaderName::from_static("x-ims-iam-revision"),
+        header(&v.revision.to_string()),
     );
-    response
+    h.insert(
+        HeaderName::from_static("x-decision-id"),
+        header(&v.decision_id.to_string()),
+    );
+    if let Some(code) = v.code {
+        h.insert(HeaderName::from_static("x-ims-iam-error-code"), header(code));
+    }
 }
 
 /// Answers one forward-auth request (what [`run`] does for each): `/healthz`, or the decision on the
@@ -225,10 +241,10 @@ pub fn respond<B>(
     request: &Request<B>,
     peer: Option<IpAddr>,
 ) -> Response<Full<Bytes>> {
-    if request.uri().path() == "/healthz"
-        && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
-    {
-        return healthz(authorizer.store());
+    if matches!(*request.method(), http::Method::GET | http::Method::HEAD) {
+        if let Some(probe) = Probe::for_path(request.uri().path()) {
+            return probes::answer(authorizer.store(), probe);
+        }
     }
     let (method, target) = match original(mode, request) {
         Ok(parts) => parts,
@@ -241,28 +257,53 @@ pub fn respond<B>(
         Ok(authorized) => {
             let mut response = Response::new(Full::default());
             let d = authorized.decision();
-            decorate(
-                &mut response,
-                d.as_str(),
-                d.reason().as_str(),
-                authorized.revision(),
-                None,
-            );
+            let verdict = Verdict {
+                decision: d.as_str(),
+                reason: d.reason().as_str(),
+                revision: authorized.revision(),
+                decision_id: authorized.decision_id(),
+                code: None,
+            };
+            decorate(&mut response, &verdict);
+            if !authorizer.enforces() {
+                unenforced(&mut response);
+            }
             response
         }
         Err(rejection) => rejected(&rejection),
     }
 }
 
+/// Marks an answer of shadow mode.
+fn unenforced(response: &mut Response<Full<Bytes>>) {
+    response.headers_mut().insert(
+        HeaderName::from_static("x-ims-iam-enforced"),
+        HeaderValue::from_static("false"),
+    );
+}
+
 fn rejected(rejection: &Rejection) -> Response<Full<Bytes>> {
-    let mut response: Response<Full<Bytes>> = rejection.to_response();
     let reason = rejection.decision().map_or("error", |d| d.reason().as_str());
-    decorate(
-        &mut response,
-        "deny",
+    let mut verdict = Verdict {
+        decision: "deny",
         reason,
-        rejection.revision(),
-        Some(rejection.error_code()),
+        revision: rejection.revision(),
+        decision_id: rejection.decision_id(),
+        code: Some(rejection.error_code()),
+    };
+    if rejection.is_enforced() {
+        let mut response: Response<Full<Bytes>> = rejection.to_response();
+        decorate(&mut response, &verdict);
+        return response;
+    }
+    // Shadow mode: logged as refused, let through.
+    verdict.decision = "allow";
+    let mut response = Response::new(Full::default());
+    decorate(&mut response, &verdict);
+    unenforced(&mut response);
+    response.headers_mut().insert(
+        HeaderName::from_static("x-ims-iam-shadow-decision"),
+        HeaderValue::from_static("deny"),
     );
     response
 }
@@ -331,47 +372,4 @@ pub async fn run(
         }
     }
     Ok(())
-}
-
-/// Completes on SIGTERM or SIGINT (Ctrl-C); on other platforms than Unix, on Ctrl-C.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-/// Reloads `store` on every SIGHUP (on a blocking thread, off the request path), forever. On other
-/// platforms than Unix it returns at once.
-pub async fn reload_on_sighup(store: Arc<PolicyStore>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
-            tracing::warn!(target: SERVE_TARGET, "cannot listen for SIGHUP");
-            return;
-        };
-        while hangup.recv().await.is_some() {
-            let store = Arc::clone(&store);
-            // The store logs the outcome.
-            let _ = tokio::task::spawn_blocking(move || store.reload()).await;
-        }
-    }
-    #[cfg(not(unix))]
-    drop(store);
 }

@@ -3,9 +3,9 @@
 
 use crate::Scope;
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
-use crate::matrix::{RequiredAction, operations};
+use crate::lint::severity::Severity;
+use crate::matrix::RequiredAction;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS060",
@@ -29,7 +29,10 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if s.actions.is_empty() {
             continue;
         }
-        let apis: Vec<String> = operations()
+        let apis: Vec<String> = cx
+            .options
+            .cloud()
+            .operations()
             .iter()
             .filter(|op| !op.enterprise_project())
             .filter(|op| {

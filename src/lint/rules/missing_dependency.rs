@@ -3,9 +3,9 @@
 use crate::compile::covered_actions;
 use crate::compile::wildcard::{Case, Pattern};
 use crate::lint::context::{Ctx, Info, Sink, pattern_covers, service};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
-use crate::matrix::{Operation, RequiredAction, operations};
+use crate::lint::severity::Severity;
+use crate::matrix::{Operation, RequiredAction};
 use crate::policy::ActionSpec;
 
 pub(crate) const RULE: Rule = Rule {
@@ -43,7 +43,7 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let always_denied = cx.union(|s| s.is_deny() && s.unconditional());
     // Missing dependencies -> the APIs lacking exactly them, in documentation order.
     let mut groups: Vec<(Vec<&'static str>, Vec<&'static Operation>)> = Vec::new();
-    for op in operations() {
+    for op in cx.options.cloud().operations() {
         let required: Vec<&RequiredAction> =
             op.actions().iter().filter(|a| a.situation().is_none()).collect();
         if required.is_empty()

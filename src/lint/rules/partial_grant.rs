@@ -1,9 +1,9 @@
 //! IMS050: an IMS API whose required actions the policy grants only in part.
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
-use crate::matrix::{RequiredAction, operations};
+use crate::lint::severity::Severity;
+use crate::matrix::RequiredAction;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS050",
@@ -29,7 +29,7 @@ fn reads(action: &str) -> bool {
 pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let granted = cx.allowed();
     let denied = cx.denied();
-    for op in operations() {
+    for op in cx.options.cloud().operations() {
         let required: Vec<&RequiredAction> =
             op.actions().iter().filter(|a| a.situation().is_none()).collect();
         let (have, missing): (Vec<&RequiredAction>, Vec<&RequiredAction>) =

@@ -263,6 +263,10 @@ impl RowReader<'_> {
             enterprise_project: self
                 .flag(Column::EnterpriseProject, &raw.cells[layout.enterprise_project])?,
             sources: vec![self.page.to_owned()],
+            basis: crate::matrix::model::default_basis(),
+            inferred_from: None,
+            basis_note: None,
+            clouds: std::collections::BTreeMap::new(),
         })
     }
 

@@ -120,6 +120,10 @@ fn is_html(text: &str) -> bool {
 ///     iam_project: true,
 ///     enterprise_project: true,
 ///     sources: vec![source.into()],
+///     basis: "permission-table".into(),
+///     inferred_from: None,
+///     basis_note: None,
+///     clouds: std::collections::BTreeMap::new(),
 /// };
 /// let file = merge([
 ///     vec![row("Querying the Image Quota", "new", "ims:quotas:get")],
@@ -149,7 +153,10 @@ pub fn merge(pages: impl IntoIterator<Item = Vec<Row>>) -> Result<MatrixFile, Im
             }
         }
     }
-    Ok(MatrixFile { operations })
+    Ok(MatrixFile {
+        clouds: Vec::new(),
+        operations,
+    })
 }
 
 fn merge_row(into: &mut Row, row: Row) -> Result<(), ImportError> {
@@ -250,6 +257,12 @@ fn merge_row(into: &mut Row, row: Row) -> Result<(), ImportError> {
 /// ```
 pub fn to_toml(file: &MatrixFile) -> String {
     let mut out = String::new();
+    for profile in &file.clouds {
+        let _ = writeln!(out, "[[cloud]]");
+        let _ = writeln!(out, "id = {}", quote(&profile.id));
+        let _ = writeln!(out, "name = {}", quote(&profile.name));
+        let _ = writeln!(out, "sources = {}\n", string_array(&profile.sources));
+    }
     for (i, row) in file.operations.iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -280,6 +293,32 @@ pub fn to_toml(file: &MatrixFile) -> String {
         let _ = writeln!(out, "iam_project = {}", row.iam_project);
         let _ = writeln!(out, "enterprise_project = {}", row.enterprise_project);
         let _ = writeln!(out, "sources = {}", string_array(&row.sources));
+        if row.basis != super::model::default_basis() {
+            let _ = writeln!(out, "basis = {}", quote(&row.basis));
+        }
+        if let Some(from) = &row.inferred_from {
+            let _ = writeln!(out, "inferred_from = {}", quote(from));
+        }
+        if let Some(note) = &row.basis_note {
+            let _ = writeln!(out, "basis_note = {}", quote(note));
+        }
+        for (cloud, facts) in &row.clouds {
+            let _ = writeln!(out, "\n[operation.cloud.{cloud}]");
+            if let Some(actions) = &facts.actions {
+                let _ = writeln!(out, "actions = {}", block_array(actions.iter().map(action_table)));
+            }
+            if let Some(groups) = &facts.dependencies {
+                let _ = writeln!(
+                    out,
+                    "dependencies = {}",
+                    block_array(groups.iter().map(dependency_table))
+                );
+            }
+            if let Some(ep) = facts.enterprise_project {
+                let _ = writeln!(out, "enterprise_project = {ep}");
+            }
+            let _ = writeln!(out, "sources = {}", string_array(&facts.sources));
+        }
     }
     out
 }

@@ -87,6 +87,10 @@ fn row(section: &str, name: &str, method: &str, template: &str, source: &str) ->
         iam_project: true,
         enterprise_project: false,
         sources: vec![source.to_owned()],
+        basis: crate::matrix::model::default_basis(),
+        inferred_from: None,
+        basis_note: None,
+        clouds: std::collections::BTreeMap::new(),
     }
 }
 
