@@ -100,7 +100,13 @@ pub(crate) fn theory(
         candidates.extend(typed::booleans());
     }
     // Readable witnesses first: empty and unparseable values last.
-    let rank = |s: &String| (s.is_empty() || s == typed::UNPARSEABLE, s.len());
+    let rank = |s: &String| {
+        (
+            s.is_empty() || s == typed::UNPARSEABLE,
+            s.len(),
+            s.chars().any(char::is_uppercase),
+        )
+    };
     candidates.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     candidates.dedup();
 
