@@ -46,6 +46,9 @@
 //! - Named projects that are not 32 hexadecimal characters, for templates with `{project_id}`: they
 //!   are analysed (a gateway that accepts any parameter format can see them), but the witness target
 //!   does not pass the strict router.
+//! - Cost: scope situations are enumerated as the product of named projects and enterprise projects
+//!   (plus other and unknown), each traced through the evaluator, so sets that name hundreds of both
+//!   are slow (see `benches/README.md`); no bound stops this today.
 //! - Witnesses of value sets larger than the command line's context limits (128 values) are correct
 //!   for the library but refused by `ims-iam authorize`.
 
