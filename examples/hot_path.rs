@@ -40,7 +40,7 @@ fn run(set: &ims_iam::PolicySet, requests: &[common::Request], rounds: usize) ->
         for request in requests {
             let ctx = request.caller.context();
             let m = ims_iam::route(black_box(request.method), black_box(&request.target)).unwrap();
-            allowed += usize::from(black_box(set.authorize(&m, &ctx)).is_allowed());
+            allowed += usize::from(black_box(set.authorize(&ims_iam::Request::new(&m, &ctx))).is_allowed());
         }
     }
     allowed

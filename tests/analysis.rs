@@ -44,7 +44,7 @@ fn replay(set: &PolicySet, r: &Request) -> bool {
     for s in r.situations() {
         ctx = ctx.with_situation(*s);
     }
-    set.authorize(&routed, &ctx).is_allowed()
+    set.authorize(&ims_iam::Request::new(&routed, &ctx)).is_allowed()
 }
 
 fn answers(report: &AccessReport, o: &Operation) -> Vec<Answer> {
@@ -554,7 +554,7 @@ fn brute_force(
         // Pin the clock (the grid always gives g:CurrentTime when the policies read it).
         ctx = ctx.with_current_time(clock());
         if set
-            .authorize_operation(o, path_project.as_deref(), &ctx)
+            .authorize(&ims_iam::Request::for_operation(o, path_project.as_deref(), &ctx))
             .is_allowed()
         {
             some_allow = true;
@@ -650,8 +650,8 @@ proptest! {
                     if path_project.is_none() { if let Some(p) = &project { ctx = ctx.with_project(p); } }
                     if let Some(e) = &ep { ctx = ctx.with_enterprise_project(e); }
                     for s in scope.situations() { ctx = ctx.with_situation(*s); }
-                    let n = new_set.authorize_operation(o, path_project.as_deref(), &ctx).is_allowed();
-                    let d = old_set.authorize_operation(o, path_project.as_deref(), &ctx).is_allowed();
+                    let n = new_set.authorize(&ims_iam::Request::for_operation(o, path_project.as_deref(), &ctx)).is_allowed();
+                    let d = old_set.authorize(&ims_iam::Request::for_operation(o, path_project.as_deref(), &ctx)).is_allowed();
                     prop_assert!(!n || d, "{} at {}: grid shows new access {:?}", o, scope, ctx_values);
                 }
             }

@@ -8,24 +8,11 @@
 use std::collections::BTreeSet;
 
 use ims_iam::generate::{Generated, Generator, InputFormat, ScopeSuggestion};
-use ims_iam::{Context, Policy, PolicySet, Reason, Scope, Situation, operations, route};
+use ims_iam::{Context, Policy, PolicySet, Reason, Request, Scope, Situation, operations, route};
 use proptest::prelude::*;
 
 const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
-
-/// A target for a template with valid ids.
-fn concrete(template: &str) -> String {
-    template
-        .replace("{image_id}", IMAGE)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{tag}", "env")
-        .replace("{key}", "team")
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-}
 
 fn context(situations: &[Situation]) -> Context<'static> {
     situations
@@ -64,11 +51,15 @@ fn label(method: &str, template: &str, situations: &[Situation]) -> String {
 fn brute_force(set: &PolicySet) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for op in operations() {
-        let target = concrete(op.template());
+        let target = op.example_path();
         let routed = route(op.method().as_str(), &target).unwrap();
         assert_eq!(routed.operation().index(), op.index(), "{target}");
         for situations in situation_subsets(op) {
-            if set.authorize(&routed, &context(&situations)).reason() == Reason::Allow {
+            if set
+                .authorize(&Request::new(&routed, &context(&situations)))
+                .reason()
+                == Reason::Allow
+            {
                 out.insert(label(op.method().as_str(), op.template(), &situations));
             }
         }
@@ -121,7 +112,7 @@ fn check(text: &str, generated: &Generated) -> Option<PolicySet> {
             assert!(listed, "{method} {target} does not route and is not listed");
             continue;
         };
-        let decision = set.authorize(&routed, &context(&situations));
+        let decision = set.authorize(&Request::new(&routed, &context(&situations)));
         assert!(
             decision.is_allowed() || listed,
             "{method} {target} {situations:?}: {decision:?}"
@@ -319,7 +310,7 @@ fn call() -> impl Strategy<Value = String> {
         let op = &operations()[i];
         let subsets = situation_subsets(op);
         let situations = &subsets[usize::from(bits) % subsets.len()];
-        let mut line = format!("{} {}", op.method(), concrete(op.template()));
+        let mut line = format!("{} {}", op.method(), op.example_path());
         for s in situations {
             line.push_str(&format!(" situation={s}"));
         }

@@ -20,10 +20,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ims_iam::eval::{ContextLimits, StatementOutcome};
 use ims_iam::{
     Context, Decision, Limits, Method, Policy, PolicySet, Reason, Scope, Situation, operations, route,
 };
+use ims_iam::{ContextLimits, Request, StatementOutcome};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -255,7 +255,7 @@ fn huge_and_endless_policy_files_are_refused_without_reading_them_whole() {
     let text = format!("{}é", " ".repeat(Limits::default().max_document_bytes));
     let file = scratch("cut.json", &text);
     let read = Limits::default().read_file(&file).unwrap();
-    let err = ims_iam::policy::PolicyDocument::parse(&read).unwrap_err();
+    let err = ims_iam::PolicyDocument::parse(&read).unwrap_err();
     assert!(err.to_string().contains("max_document_bytes"), "{err}");
     // Not UTF-8 under the limit: an error, never a policy.
     let file = scratch("latin1.json", "");
@@ -279,7 +279,7 @@ fn huge_and_endless_policy_files_are_refused_without_reading_them_whole() {
 /// command line: a deny, never a decision.
 #[test]
 fn request_targets_over_the_length_limit_are_refused() {
-    let max = ims_iam::route::MAX_TARGET_LEN;
+    let max = ims_iam::MAX_TARGET_LEN;
     let over = format!("{LIST}?{}", "q".repeat(max - LIST.len()));
     assert_eq!(over.len(), max + 1);
     cli_refuses(
@@ -676,11 +676,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         }
         let allow = document(&[condition_statement("Allow", operator, key, value)]);
         let set = PolicySet::new([Policy::parse("allow.json", Scope::Global, &allow).unwrap()]).unwrap();
-        let decision = set.authorize(&request, &ctx);
+        let decision = set.authorize(&Request::new(&request, &ctx));
         assert_eq!(decision.reason(), Reason::ImplicitDeny, "{label}");
-        let (explained, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let explained = why.decision();
         assert_eq!(explained, decision, "{label}");
-        let outcome = why.actions[0].considered[0].outcome;
+        let outcome = why.actions()[0].considered[0].outcome;
         assert!(
             matches!(outcome, StatementOutcome::Unevaluable { .. }),
             "{label}: {outcome:?}"
@@ -697,11 +698,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         ]);
         let set = PolicySet::new([Policy::parse("deny.json", Scope::Global, &deny).unwrap()]).unwrap();
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ExplicitDeny,
             "{label}"
         );
-        let (_, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let _ = why.decision();
         assert!(
             why.notes().iter().any(|n| n.contains("the Deny applies")),
             "{label}: {:?}",
@@ -785,13 +787,13 @@ fn pathological_patterns_decide_correctly() {
         let set = PolicySet::new([Policy::parse("like.json", Scope::Global, &text).unwrap()]).unwrap();
         let ctx = Context::default().with_value("g:UserName", &long);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ImplicitDeny,
             "{operator}"
         );
         let ctx = Context::default().with_value("g:UserName", &long_b);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::Allow,
             "{operator}"
         );
@@ -801,7 +803,8 @@ fn pathological_patterns_decide_correctly() {
     let text = document(&[statement(&action)]);
     let set = PolicySet::new([Policy::parse("stars.json", Scope::Global, &text).unwrap()]).unwrap();
     assert_eq!(
-        set.authorize(&request, &Context::default()).reason(),
+        set.authorize(&Request::new(&request, &Context::default()))
+            .reason(),
         Reason::ImplicitDeny
     );
 }
@@ -894,7 +897,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
         let (method, target) = &targets[i % targets.len()];
         let ctx = &contexts[(i / targets.len()) % contexts.len()];
         let request = route(method.as_str(), target).unwrap();
-        set.authorize(&request, ctx)
+        set.authorize(&Request::new(&request, ctx))
     };
     let expected: Arc<Vec<Decision>> = Arc::new(
         (0..requests)
@@ -931,7 +934,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
                         let (method, target) = &targets[i % targets.len()];
                         let ctx = &contexts[(i / targets.len()) % contexts.len()];
                         let request = route(method.as_str(), target).unwrap();
-                        set.explain(&request, ctx).0
+                        set.explain(&Request::new(&request, ctx)).decision()
                     } else {
                         decide(&set, &contexts, &targets, i)
                     };

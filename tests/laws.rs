@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ims_iam::{Context, Decision, Policy, PolicySet, Reason, Scope, Situation, operations, route};
+use ims_iam::{Context, Decision, Policy, PolicySet, Reason, Request, Scope, Situation, operations, route};
 use proptest::prelude::*;
 
 const P: &str = "0123456789abcdef0123456789abcdef";
@@ -154,8 +154,8 @@ fn decide(set: &PolicySet, r: &GenRequest) -> Decision {
     for s in &r.situations {
         ctx = ctx.with_situation(*s);
     }
-    let fast = set.authorize(&m, &ctx);
-    let (traced, _) = set.explain(&m, &ctx);
+    let fast = set.authorize(&Request::new(&m, &ctx));
+    let traced = set.explain(&Request::new(&m, &ctx)).decision();
     assert_eq!(fast, traced, "fast and traced paths disagree");
     fast
 }

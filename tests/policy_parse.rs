@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use ims_iam::policy::{ActionSpec, ConditionValue, Effect, Location, PolicyDocument, Version};
+use ims_iam::{ActionSpec, ConditionValue, Effect, Location, PolicyDocument, Version};
 use ims_iam::{Limits, ParseError};
 use proptest::prelude::*;
 

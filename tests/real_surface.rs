@@ -250,8 +250,9 @@ fn job_and_version_rows_require_no_action_and_keep_the_path_project() {
     assert_eq!(job.operation().basis(), Basis::Decision);
     assert_eq!(job.project_id(), Some(PROJECT));
     let set = ims_iam::PolicySet::new(Vec::<ims_iam::Policy>::new()).unwrap();
-    assert!(set.authorize(&job, &ims_iam::Context::default()).is_allowed());
+    let anyone = ims_iam::Context::default();
+    assert!(set.authorize(&ims_iam::Request::new(&job, &anyone)).is_allowed());
     // A caller in another project is refused: the path's project binds the request.
     let other = ims_iam::Context::default().with_project("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-    assert!(!set.authorize(&job, &other).is_allowed());
+    assert!(!set.authorize(&ims_iam::Request::new(&job, &other)).is_allowed());
 }

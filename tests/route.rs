@@ -88,9 +88,9 @@ fn tagging_rows_have_their_documented_actions_and_flags() {
 
 #[test]
 fn hostile_targets_are_refused_with_their_kind() {
-    let long = format!("/v2/images?{}", "a".repeat(ims_iam::route::MAX_TARGET_LEN));
-    let exactly_max = format!("/v2/images?{}", "a".repeat(ims_iam::route::MAX_TARGET_LEN - 11));
-    assert_eq!(exactly_max.len(), ims_iam::route::MAX_TARGET_LEN);
+    let long = format!("/v2/images?{}", "a".repeat(ims_iam::MAX_TARGET_LEN));
+    let exactly_max = format!("/v2/images?{}", "a".repeat(ims_iam::MAX_TARGET_LEN - 11));
+    assert_eq!(exactly_max.len(), ims_iam::MAX_TARGET_LEN);
     assert!(route("GET", &exactly_max).is_ok());
     let err = route("GET", &format!("{exactly_max}a")).unwrap_err();
     assert_eq!(err.kind(), "too_long");

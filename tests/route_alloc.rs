@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `route` allocates nothing in the common case (SPEC section 2): decoded parameter values are kept
-//! inline up to `ims_iam::route::DECODED_INLINE` bytes; only longer decoded values go to the heap.
+//! inline up to `128 bytes (the router\'s inline buffer)` bytes; only longer decoded values go to the heap.
 //!
 //! `allocation-counter` replaces the global allocator of this test binary and counts the
 //! allocations made by the current thread inside `measure`.

@@ -9,9 +9,10 @@ use super::error::AnalysisError;
 use super::request::Request;
 use crate::compile::condition::{CompiledCondition, Outcome};
 use crate::compile::{Policy, PolicySet};
-use crate::eval::{Context, Decision, StatementOutcome, TraceEvent, TraceSink};
+use crate::eval::{Decision, StatementOutcome, TraceEvent, TraceSink};
 use crate::matrix::Operation;
 use crate::policy::{ConditionEntry, Effect};
+use crate::request::{Context, Request as Decided};
 
 /// What one condition block says about the values of its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,8 +45,11 @@ impl Evaluator {
     /// Decides a request exactly as `authorize` does.
     pub(crate) fn decide(&self, operation: &'static Operation, request: &Request) -> Decision {
         let ctx = context(request, &[]);
-        self.set
-            .authorize_operation(operation, request.path_project.as_deref(), &ctx)
+        self.set.authorize(&Decided::for_operation(
+            operation,
+            request.path_project.as_deref(),
+            &ctx,
+        ))
     }
 
     /// The statements that take part in the decision of each counted required action of `request`
@@ -60,9 +64,10 @@ impl Evaluator {
     ) -> Option<Vec<Vec<Participant>>> {
         let ctx = context(request, &[]);
         let mut sink = Collect::default();
-        let decision = self
-            .set
-            .decide(operation, request.path_project.as_deref(), &ctx, &mut sink);
+        let decision = self.set.decide(
+            &Decided::for_operation(operation, request.path_project.as_deref(), &ctx),
+            &mut sink,
+        );
         if matches!(
             decision.reason(),
             crate::Reason::Error(_) | crate::Reason::NoActionRequired

@@ -102,7 +102,7 @@ impl Bounds {
 ///
 /// ```
 /// use ims_iam::analysis::{check_principals, CheckSpec};
-/// use ims_iam::principals::Principals;
+/// use ims_iam::Principals;
 /// let file = r#"{"policies": {"all": "all.json"},
 ///   "groups": {"image-admins": {"attachments": [{"policy": "all"}]}, "readers": {}},
 ///   "users": {"ann": {"groups": ["image-admins"]}, "bob": {"groups": ["readers"]}}}"#;

@@ -44,7 +44,7 @@ pub struct WhoCanReport {
 ///
 /// ```
 /// use ims_iam::analysis::who_can;
-/// use ims_iam::principals::Principals;
+/// use ims_iam::Principals;
 /// use ims_iam::route;
 /// let file = r#"{"policies": {"all": "all.json"},
 ///   "groups": {"admins": {"attachments": [{"policy": "all"}]}, "nobody": {}},

@@ -9,7 +9,7 @@ use super::json::{error_json, operation_json};
 use super::{EXIT_ERROR, Format};
 use ims_iam::Policy;
 use ims_iam::analysis::{AnalysisError, Cite, Place, Request, ScopeSituation};
-use ims_iam::principals::{PrincipalKind, Principals};
+use ims_iam::{PrincipalKind, Principals};
 
 /// A failure before or during an analysis: its kind and message.
 pub(crate) struct Failure {

@@ -10,7 +10,7 @@ use super::analysis_io::{
     Failure, fail, is_json, load_principals, operation_value, print_json, request_json, scope_json,
 };
 use ims_iam::analysis::{Change, DiffReport, diff};
-use ims_iam::principals::{PrincipalKind, Principals};
+use ims_iam::{PrincipalKind, Principals};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

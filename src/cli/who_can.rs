@@ -8,8 +8,8 @@ use super::Format;
 use super::analysis_io::{
     Failure, cite_json, fail, is_json, load_principals, operation_value, print_json, request_json,
 };
+use ims_iam::ContextLimits;
 use ims_iam::analysis::{WhoCanEntry, WhoCanReport, who_can};
-use ims_iam::eval::ContextLimits;
 use ims_iam::route;
 
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,8 @@ use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::authorizer::{Authorizer, Rejection};
+use super::answer::Rejection;
+use super::authorizer::Authorizer;
 
 /// A [`tower_layer::Layer`] that authorizes every request with an [`Authorizer`].
 ///

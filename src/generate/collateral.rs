@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::compile::PolicySet;
-use crate::eval::{Context, Reason};
+use crate::eval::Reason;
 use crate::matrix::{Operation, Situation, operations};
+use crate::request::{Context, Request};
 
 /// An operation together with the situations that held for it: one element of what a policy allows.
 ///
@@ -132,7 +133,8 @@ pub(crate) fn allowed(set: &PolicySet) -> BTreeSet<Access> {
     for op in operations().iter().filter(|op| !op.actions().is_empty()) {
         for situations in subsets(relevant_situations(op)) {
             let access = Access::new(op, situations);
-            let decision = set.authorize_operation(op, None, &access.context());
+            let ctx = access.context();
+            let decision = set.authorize(&Request::for_operation(op, None, &ctx));
             if decision.reason() == Reason::Allow {
                 out.insert(access);
             }

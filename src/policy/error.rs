@@ -12,7 +12,7 @@ use crate::quote::Quoted;
 /// ends with the line and column.
 ///
 /// ```
-/// use ims_iam::policy::PolicyDocument;
+/// use ims_iam::PolicyDocument;
 ///
 /// let text = "{\"Version\": \"1.1\",\n \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ims:*:get\"}]}";
 /// let err = PolicyDocument::parse(text).unwrap_err();
@@ -42,7 +42,7 @@ impl ParseError {
     /// `invalid_value`, `action_and_not_action`, `unsupported_version` or `limit_exceeded`.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     /// let err = PolicyDocument::parse(r#"{"Version": "1.1", "Statement": []} x"#).unwrap_err();
     /// assert_eq!(err.kind(), "trailing_data");
     /// ```
@@ -67,7 +67,7 @@ impl ParseError {
     /// limit.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     /// let err = PolicyDocument::parse("{\"Version\": \"1.1\",\n  \"Statement\": \"x\"}").unwrap_err();
     /// assert_eq!(err.kind(), "invalid_type");
     /// assert_eq!(err.location().map(|l| (l.line, l.column)), Some((2, 16)));

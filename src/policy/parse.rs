@@ -52,7 +52,7 @@ impl PolicyDocument {
     /// `Resource` or value lists, empty action or resource strings, and anything over a limit.
     ///
     /// ```
-    /// use ims_iam::policy::{ActionSpec, ConditionValue, Effect, PolicyDocument, Version};
+    /// use ims_iam::{ActionSpec, ConditionValue, Effect, PolicyDocument, Version};
     ///
     /// let doc = PolicyDocument::parse(r#"{
     ///   "Version": "1.1",
@@ -80,7 +80,7 @@ impl PolicyDocument {
     ///
     /// ```
     /// use ims_iam::Limits;
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     ///
     /// let deep = "[".repeat(100_000);
     /// let err = PolicyDocument::parse_with_limits(&deep, &Limits::default()).unwrap_err();

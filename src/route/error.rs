@@ -20,7 +20,7 @@ pub enum RouteError {
     #[error("the request target is empty")]
     EmptyTarget,
 
-    /// The target is longer than [`MAX_TARGET_LEN`](crate::route::MAX_TARGET_LEN) bytes.
+    /// The target is longer than [`MAX_TARGET_LEN`](crate::MAX_TARGET_LEN) bytes.
     #[error("the request target is {len} bytes long, more than the limit of {max} bytes")]
     TooLong {
         /// The target's length in bytes.

@@ -33,7 +33,7 @@
 //!    never tried against a lower-priority template. [`Router::accept_any_param_format`] relaxes the
 //!    check to "any non-empty segment".
 //!
-//! The result borrows the target; decoded values live inline (up to [`DECODED_INLINE`] bytes per request),
+//! The result borrows the target; decoded values live inline (up to 128 bytes per request),
 //! so routing allocates nothing in the common case.
 //!
 //! ```
@@ -59,6 +59,6 @@ mod router;
 mod target;
 
 pub use error::RouteError;
-pub use params::{DECODED_INLINE, Params, RouteMatch};
+pub use params::{Params, RouteMatch};
 pub use router::{Router, route};
 pub use target::MAX_TARGET_LEN;

@@ -6,13 +6,9 @@ use super::target::decode_into;
 use crate::matrix::{MAX_PARAMS, Operation};
 
 /// How many bytes of percent-decoded parameter values a [`RouteMatch`] keeps inline (128, in total
-/// over its parameters); a match whose decoded values need more keeps the rest on the heap.
-///
-/// ```
-/// // A tag of 40 CJK characters, percent-encoded, decodes to 120 bytes: still inline.
-/// assert_eq!(ims_iam::route::DECODED_INLINE, 128);
-/// ```
-pub const DECODED_INLINE: usize = 128;
+/// over its parameters: a tag of 40 CJK characters, percent-encoded, decodes to 120 bytes, still
+/// inline); a match whose decoded values need more keeps the rest on the heap.
+pub(crate) const DECODED_INLINE: usize = 128;
 
 /// Where a parameter's value is.
 #[derive(Debug, Clone)]
@@ -28,7 +24,7 @@ pub(super) enum Value<'a> {
 /// A routed request: the documented API and its decoded path parameters.
 ///
 /// Parameter values borrow the target unless they had to be percent-decoded; decoded values are kept
-/// inline, up to [`DECODED_INLINE`] bytes in total, so routing allocates nothing in the common case.
+/// inline, up to 128 bytes in total, so routing allocates nothing in the common case.
 ///
 /// ```
 /// let m = ims_iam::route(

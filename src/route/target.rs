@@ -9,7 +9,7 @@ use crate::quote::excerpt;
 /// servers for a request line). Longer targets are refused with `too_long`.
 ///
 /// ```
-/// let long = format!("/v2/images?{}", "x".repeat(ims_iam::route::MAX_TARGET_LEN));
+/// let long = format!("/v2/images?{}", "x".repeat(ims_iam::MAX_TARGET_LEN));
 /// assert_eq!(ims_iam::route("GET", &long).unwrap_err().kind(), "too_long");
 /// ```
 pub const MAX_TARGET_LEN: usize = 8 * 1024;

@@ -37,7 +37,8 @@ fn cases(set: &PolicySet) -> (Vec<Case>, usize) {
     let mut skipped = 0;
     for request in common::requests(4) {
         let m = route(request.method, &request.target).unwrap();
-        let decision = set.authorize(&m, &request.caller.context());
+        let ctx = request.caller.context();
+        let decision = set.authorize(&ims_iam::Request::new(&m, &ctx));
         // A request whose every required action needs a situation the caller did not name is a
         // request error in ims-iam, not a decision: the peers have nothing to compare it with.
         if matches!(decision.reason(), Reason::Error(_)) {
@@ -552,7 +553,7 @@ fn main() {
             let case = &cases[i];
             let ctx = case.request.caller.context();
             let m = route(case.request.method, &case.request.target).unwrap();
-            set.authorize(&m, &ctx).is_allowed()
+            set.authorize(&ims_iam::Request::new(&m, &ctx)).is_allowed()
         });
         println!(
             "  {:<28} median {:>10.1} ns  (min {:.1}, max {:.1})",
