@@ -76,15 +76,30 @@ pub(crate) struct Args {
     /// The most bytes of request line and headers (at least 8192); beyond: 431.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
     max_header_bytes: usize,
-    /// The most connections served at once.
+    /// The most connections served at once; more wait in the listen backlog until a slot frees.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     max_connections: usize,
+    /// How long a connection may take to send a request's headers, and stay idle between requests,
+    /// before it is closed and its slot freed (decimal seconds, 0.01 to 3600).
+    #[arg(long, value_name = "SECONDS", default_value = "0.5", value_parser = parse_header_timeout)]
+    header_timeout: Duration,
     /// Worker threads.
     #[arg(long, value_name = "N", default_value_t = 2)]
     workers: usize,
     /// How long a graceful shutdown waits for open connections.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     shutdown_timeout: u64,
+}
+
+/// `--header-timeout`: decimal seconds within bounds that keep it meaningful (never 0: no timeout).
+fn parse_header_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds (e.g. `0.5`)"))?;
+    if !(0.01..=3600.0).contains(&seconds) {
+        return Err(format!("`{text}` is out of range: from 0.01 to 3600 seconds"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn init_logs(args: &Args) {
@@ -161,6 +176,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         mode,
         max_header_bytes: args.max_header_bytes,
         max_connections: args.max_connections,
+        header_read_timeout: args.header_timeout,
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
         ..ServeConfig::default()
     };
@@ -199,11 +215,27 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         tokio::spawn(serve::reload_on_sighup(store));
         serve::run(listener, authorizer, config, serve::shutdown_signal()).await
     });
+    // A reload blocked on a hung file system must not keep the process from exiting.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error (serve): cannot serve on {listen}: {e}");
             ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_timeout_values() {
+        assert_eq!(parse_header_timeout("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_header_timeout("2"), Ok(Duration::from_secs(2)));
+        for bad in ["0", "-1", "0.001", "3601", "NaN", "inf", "1s", ""] {
+            assert!(parse_header_timeout(bad).is_err(), "{bad}");
         }
     }
 }

@@ -12,6 +12,7 @@
 
 pub(crate) mod condition;
 mod error;
+pub(crate) mod fold;
 mod scope;
 pub(crate) mod wildcard;
 

@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use crate::compile::fold::eq_folded;
 use crate::matrix::Situation;
 
 /// What the caller knows about a request beyond its method and path: the IAM project and enterprise
@@ -126,16 +127,17 @@ impl<'a> Context<'a> {
         self
     }
 
-    /// The values of a key, in the order given; none when the key is absent.
+    /// The values of a key (names compared by Unicode simple case folding), in the order given; none
+    /// when the key is absent.
     pub fn values<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'a str> + 's {
         self.entries()
-            .filter(move |(k, _)| k.eq_ignore_ascii_case(key))
+            .filter(move |(k, _)| eq_folded(k, key))
             .map(|(_, v)| *v)
     }
 
     /// Whether the key has at least one value.
     pub fn contains(&self, key: &str) -> bool {
-        self.entries().any(|(k, _)| k.eq_ignore_ascii_case(key))
+        self.entries().any(|(k, _)| eq_folded(k, key))
     }
 
     /// The project given by the caller.

@@ -13,8 +13,11 @@
 //! Answers: `200` allow, `403` deny, `401` no principal, `400` bad request (unroutable target,
 //! malformed identity headers, missing forwarded-request headers), each with the headers
 //! `X-Ims-Iam-Decision` (`allow`/`deny`), `X-Ims-Iam-Reason`, `X-Ims-Iam-Revision` and, when refused,
-//! `X-Ims-Iam-Error-Code` and the JSON error body of [`Rejection`]. `GET /healthz` answers
-//! `{"status": "ok", "revision": N, "last_reload_error": ...}`.
+//! `X-Ims-Iam-Error-Code` and the JSON error body of [`Rejection`]. `GET /healthz` (liveness) answers
+//! 200 `{"status": "ok", "ready": true|false, "reloading": ..., "revision": N, "last_reload_error": ...}`
+//! while the last good policy set serves; `GET /readyz` (readiness) answers the same body with 200
+//! (`"status": "ready"`) or, when the last reload failed, 503 (`"status": "reload_failed"`). Both read
+//! an atomically swapped status: a reload in progress never delays them, nor any decision.
 //!
 //! HTTP/1.1 only; request headers are bounded ([`ServeConfig::max_header_bytes`], 431 beyond), so is
 //! the time to receive them and the number of connections; request bodies are never read.
@@ -48,7 +51,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::gateway::{Authorizer, PolicyStore, Rejection};
+use crate::gateway::{Authorizer, Rejection};
+
+mod probes;
+mod signals;
+
+use probes::Probe;
+pub use signals::{reload_on_sighup, shutdown_signal};
 
 /// The `tracing` target of the server's own events (listening, shutdown, connection errors).
 pub const SERVE_TARGET: &str = "ims_iam::serve";
@@ -106,11 +115,16 @@ pub struct ServeConfig {
     pub max_header_bytes: usize,
     /// The most header fields (default 100); beyond: 431.
     pub max_headers: usize,
-    /// How long a client may take to send its headers (default 10 s).
+    /// How long a client may take to send a request's line and headers, counted from the moment
+    /// the connection waits for them; so also how long an idle keep-alive connection stays open
+    /// (default 500 ms: a local proxy sends them in one write). A connection that misses it is
+    /// closed, which frees its slot.
     pub header_read_timeout: Duration,
     /// How long shutdown waits for open connections (default 10 s).
     pub shutdown_timeout: Duration,
-    /// The most connections served at once (default 1024); more wait to be accepted.
+    /// The most connections served at once (default 1024). Beyond it, new connections are not
+    /// refused: they wait in the listen backlog until a slot frees (a client closes, or misses
+    /// [`header_read_timeout`](ServeConfig::header_read_timeout)).
     pub max_connections: usize,
 }
 
@@ -120,12 +134,15 @@ impl Default for ServeConfig {
             mode: ForwardAuth::Nginx,
             max_header_bytes: 16 * 1024,
             max_headers: 100,
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: DEFAULT_HEADER_TIMEOUT,
             shutdown_timeout: Duration::from_secs(10),
             max_connections: 1024,
         }
     }
 }
+
+/// The default [`ServeConfig::header_read_timeout`].
+const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_millis(500);
 
 const X_ORIGINAL_METHOD: HeaderName = HeaderName::from_static("x-original-method");
 const X_ORIGINAL_URI: HeaderName = HeaderName::from_static("x-original-uri");
@@ -186,20 +203,6 @@ fn decorate(
     }
 }
 
-fn healthz(store: &PolicyStore) -> Response<Full<Bytes>> {
-    let body = serde_json::json!({
-        "status": "ok",
-        "revision": store.revision(),
-        "last_reload_error": store.last_error(),
-    });
-    let mut response = Response::new(Full::from(body.to_string()));
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
 /// Answers one forward-auth request (what [`run`] does for each): `/healthz`, or the decision on the
 /// original request. `peer` is the connection's peer address, for [`SourceIp::Peer`](crate::gateway::SourceIp).
 ///
@@ -225,10 +228,10 @@ pub fn respond<B>(
     request: &Request<B>,
     peer: Option<IpAddr>,
 ) -> Response<Full<Bytes>> {
-    if request.uri().path() == "/healthz"
-        && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
-    {
-        return healthz(authorizer.store());
+    if matches!(*request.method(), http::Method::GET | http::Method::HEAD) {
+        if let Some(probe) = Probe::for_path(request.uri().path()) {
+            return probes::answer(authorizer.store(), probe);
+        }
     }
     let (method, target) = match original(mode, request) {
         Ok(parts) => parts,
@@ -331,47 +334,4 @@ pub async fn run(
         }
     }
     Ok(())
-}
-
-/// Completes on SIGTERM or SIGINT (Ctrl-C); on other platforms than Unix, on Ctrl-C.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-/// Reloads `store` on every SIGHUP (on a blocking thread, off the request path), forever. On other
-/// platforms than Unix it returns at once.
-pub async fn reload_on_sighup(store: Arc<PolicyStore>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
-            tracing::warn!(target: SERVE_TARGET, "cannot listen for SIGHUP");
-            return;
-        };
-        while hangup.recv().await.is_some() {
-            let store = Arc::clone(&store);
-            // The store logs the outcome.
-            let _ = tokio::task::spawn_blocking(move || store.reload()).await;
-        }
-    }
-    #[cfg(not(unix))]
-    drop(store);
 }

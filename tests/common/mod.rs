@@ -32,3 +32,6 @@ pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
+
+#[cfg(feature = "serve")]
+pub mod server;

@@ -10,21 +10,23 @@ mod error;
 mod keys;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use std::cell::Cell;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::eval::Context;
 use crate::policy::{ConditionEntry, ConditionValue, Location, Spanned};
 
+use super::fold::{eq_folded, folded};
 use super::wildcard::{Case, Pattern};
 pub use error::ConditionError;
 use error::ErrorKind;
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
+use values::{Instant, parse_bool, parse_date, parse_ip, parse_net, parse_number, time_text};
 
 /// What a condition says about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +49,10 @@ pub(crate) struct Unevaluable {
 
 const EXPECT_NUMBER: Unevaluable = Unevaluable { expected: "a number" };
 const EXPECT_DATE: Unevaluable = Unevaluable {
-    expected: "an RFC 3339 date-time with offset",
+    expected: "an RFC 3339 date-time with offset, or a date",
 };
 const EXPECT_BOOL: Unevaluable = Unevaluable {
-    expected: "`true` or `false`",
+    expected: "`true` or `false` (any letter case)",
 };
 const EXPECT_IP: Unevaluable = Unevaluable {
     expected: "an IP address",
@@ -154,13 +156,13 @@ enum KeySource {
 #[derive(Debug, Clone, PartialEq)]
 enum Test {
     Equals(Vec<String>),
-    /// Policy values already lowercased.
+    /// Policy values already case-folded.
     EqualsIgnoreCase(Vec<String>),
     Like(Vec<Pattern>),
     StartWith(Vec<String>),
     EndWith(Vec<String>),
     Number(Cmp, Vec<f64>),
-    Date(Cmp, Vec<OffsetDateTime>),
+    Date(Cmp, Vec<Instant>),
     Bool(Vec<bool>),
     Ip(Vec<IpNet>),
     /// `true` in the list: holds when the key is absent; `false`: when present.
@@ -218,7 +220,7 @@ impl Memo {
         }
         let mut mask = 0u16;
         for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
-            if key.eq_ignore_ascii_case(&condition.key) {
+            if eq_folded(key, &condition.key) {
                 mask |= 1 << i;
             }
         }
@@ -234,7 +236,7 @@ impl Memo {
         if let Some(known) = cell.get() {
             return known;
         }
-        let parsed = text.parse().ok();
+        let parsed = parse_ip(text);
         cell.set(Some(parsed));
         parsed
     }
@@ -297,9 +299,9 @@ impl CompiledCondition {
         }
         let key = entry.key.value.as_str();
         let test = parse_values(family, entry)?;
-        let source = if key.eq_ignore_ascii_case("g:CurrentTime") {
+        let source = if eq_folded(key, "g:CurrentTime") {
             KeySource::CurrentTime
-        } else if key.eq_ignore_ascii_case("g:EnterpriseProjectId") {
+        } else if eq_folded(key, "g:EnterpriseProjectId") {
             KeySource::EnterpriseProject
         } else {
             KeySource::Context
@@ -317,11 +319,11 @@ impl CompiledCondition {
         })
     }
 
-    /// Gives the condition's key a memo slot, interning its name in `keys` (lowercased names).
+    /// Gives the condition's key a memo slot, interning its name in `keys` (case-folded names).
     pub(crate) fn intern_key(&mut self, keys: &mut Vec<String>) {
-        let position = keys.iter().position(|k| k.eq_ignore_ascii_case(&self.key));
+        let position = keys.iter().position(|k| eq_folded(k, &self.key));
         let slot = position.unwrap_or_else(|| {
-            keys.push(self.key.to_ascii_lowercase());
+            keys.push(folded(&self.key).collect());
             keys.len() - 1
         });
         self.slot = u8::try_from(slot).ok().filter(|&s| usize::from(s) < MEMO_KEYS);
@@ -363,7 +365,7 @@ impl CompiledCondition {
                     tally.seen = true;
                     let ip = |text: &str| match (memo, i) {
                         (Some(memo), Some(i)) => memo.ip(i, text),
-                        _ => text.parse().ok(),
+                        _ => parse_ip(text),
                     };
                     match self.matches(v, ip) {
                         Ok(matched) if matched != self.negated => tally.any_true = true,
@@ -421,7 +423,7 @@ impl CompiledCondition {
                     }
                 }
                 for (key, value) in ctx.spilled_entries() {
-                    if key.eq_ignore_ascii_case(&self.key) {
+                    if eq_folded(key, &self.key) {
                         any = true;
                         f((RequestValue::Text(value), None));
                     }
@@ -456,6 +458,7 @@ impl CompiledCondition {
         ip: impl Fn(&str) -> Option<IpAddr>,
     ) -> Result<bool, Unevaluable> {
         if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
+            let t = Instant::of(t);
             return Ok(dates.iter().any(|d| cmp.test(&t, d)));
         }
         match value {
@@ -471,9 +474,7 @@ impl CompiledCondition {
     fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
             Test::Equals(ps) => ps.iter().any(|p| p == text),
-            Test::EqualsIgnoreCase(ps) => ps
-                .iter()
-                .any(|p| p.chars().eq(text.chars().flat_map(char::to_lowercase))),
+            Test::EqualsIgnoreCase(ps) => ps.iter().any(|p| p.chars().eq(folded(text))),
             Test::Like(ps) => ps.iter().any(|p| p.matches(text)),
             Test::StartWith(ps) => ps.iter().any(|p| text.starts_with(p.as_str())),
             Test::EndWith(ps) => ps.iter().any(|p| text.ends_with(p.as_str())),
@@ -490,9 +491,9 @@ impl CompiledCondition {
                 ps.contains(&b)
             }
             Test::Ip(nets) => {
+                // Both sides canonical: a mapped address is its IPv4 address.
                 let addr = ip(text).ok_or(EXPECT_IP)?;
-                let mapped = addr.to_canonical();
-                nets.iter().any(|n| n.contains(&addr) || n.contains(&mapped))
+                nets.iter().any(|n| n.contains(&addr))
             }
             // Handled in `evaluate`; they never reach here.
             Test::Null(_) | Test::IsNullOrEmpty(_) => false,
@@ -570,16 +571,29 @@ fn holds_if(holds: bool) -> Outcome {
 
 fn unknown_operator(operator: &Spanned<String>, base: &str) -> ConditionError {
     let written = operator.value.as_str();
-    let hint = OPERATORS
+    let hint = match OPERATORS
         .iter()
         .find(|(name, _, _)| name.eq_ignore_ascii_case(base))
-        .map(|(name, _, _)| format!(" (operator names are case-sensitive: did you mean `{name}`?)"))
-        .unwrap_or_default();
+    {
+        Some((name, _, _)) => format!(" (operator names are case-sensitive: did you mean `{name}`?)"),
+        None => nearest_operator(base)
+            .map(|name| format!(" (did you mean `{name}`?)"))
+            .unwrap_or_default(),
+    };
     ConditionError::new(
         ErrorKind::UnknownOperator,
         operator.location,
         format!("unknown condition operator `{written}`{hint}"),
     )
+}
+
+/// The accepted operator name nearest to `base` (edit distance, ties to the first listed).
+fn nearest_operator(base: &str) -> Option<&'static str> {
+    OPERATORS
+        .iter()
+        .map(|&(name, _, _)| (strsim::damerau_levenshtein(base, name), name))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name)
 }
 
 /// Parses every policy value for the family.
@@ -591,7 +605,7 @@ fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, Conditio
         Family::EqualsIgnoreCase => Test::EqualsIgnoreCase(
             values
                 .iter()
-                .map(|v| v.value.as_text().chars().flat_map(char::to_lowercase).collect())
+                .map(|v| folded(v.value.as_text()).collect())
                 .collect(),
         ),
         Family::Like => Test::Like(
@@ -604,16 +618,20 @@ fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, Conditio
         Family::EndWith => Test::EndWith(texts()),
         Family::Number(cmp) => Test::Number(
             cmp,
-            parse_each(entry, "a finite number in JSON number syntax", |v| match v {
-                ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
-                ConditionValue::Bool(_) => None,
-            })?,
+            parse_each(
+                entry,
+                "a finite decimal number such as `-1`, `0.5` or `1e3`",
+                |v| match v {
+                    ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
+                    ConditionValue::Bool(_) => None,
+                },
+            )?,
         ),
         Family::Date(cmp) => Test::Date(
             cmp,
             parse_each(
                 entry,
-                "an RFC 3339 date-time with offset, such as `2026-01-01T00:00:00Z`",
+                "an RFC 3339 date-time with offset, such as `2026-01-01T00:00:00Z`, or a date such as `2026-01-01`",
                 |v| match v {
                     ConditionValue::String(s) => parse_date(s),
                     ConditionValue::Number(_) | ConditionValue::Bool(_) => None,
@@ -666,81 +684,4 @@ fn policy_bool(value: &ConditionValue) -> Option<bool> {
         ConditionValue::String(s) => parse_bool(s),
         ConditionValue::Number(_) => None,
     }
-}
-
-fn parse_bool(text: &str) -> Option<bool> {
-    match text {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// A finite number in JSON number syntax.
-fn parse_number(text: &str) -> Option<f64> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    if bytes.first() == Some(&b'-') {
-        i += 1;
-    }
-    let int_start = i;
-    match digits(&mut i) {
-        0 => return None,
-        1 => {}
-        _ if bytes.get(int_start) == Some(&b'0') => return None,
-        _ => {}
-    }
-    if bytes.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return None;
-        }
-    }
-    if matches!(bytes.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(bytes.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return None;
-        }
-    }
-    if i != bytes.len() {
-        return None;
-    }
-    text.parse::<f64>().ok().filter(|n| n.is_finite())
-}
-
-/// An RFC 3339 instant with `T` between date and time.
-fn parse_date(text: &str) -> Option<OffsetDateTime> {
-    if text.as_bytes().get(10) != Some(&b'T') {
-        return None;
-    }
-    OffsetDateTime::parse(text, &Rfc3339).ok()
-}
-
-/// A CIDR block, or a bare address as a single-address block; host bits are cleared.
-fn parse_net(text: &str) -> Option<IpNet> {
-    if text.contains('/') {
-        text.parse::<IpNet>().ok().map(|n| n.trunc())
-    } else {
-        text.parse::<IpAddr>().ok().map(IpNet::from)
-    }
-}
-
-/// The instant as RFC 3339 text in UTC, written into `buf`.
-fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
-    let mut out = &mut buf[..];
-    let len = t
-        .checked_to_offset(time::UtcOffset::UTC)?
-        .format_into(&mut out, &Rfc3339)
-        .ok()?;
-    std::str::from_utf8(buf.get(..len)?).ok()
 }

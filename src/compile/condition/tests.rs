@@ -1,4 +1,5 @@
 use proptest::prelude::*;
+use time::format_description::well_known::Rfc3339;
 
 use super::*;
 
@@ -267,6 +268,145 @@ fn every_operator_holds_and_fails_as_worked_out() {
             &["10.0.0.0/8"],
             &["::ffff:10.0.0.1"],
             H,
+        ),
+        // SPEC 3.5: a mapped address is the IPv4 address for every comparison.
+        ("IpAddress", "g:SourceIp", &["::/0"], &["::ffff:10.0.0.1"], F),
+        (
+            "IpAddress",
+            "g:SourceIp",
+            &["::ffff:10.0.0.0/104"],
+            &["10.9.9.9"],
+            H,
+        ),
+        (
+            "IpAddress",
+            "g:SourceIp",
+            &["::ffff:10.0.0.0/104"],
+            &["::ffff:10.9.9.9"],
+            H,
+        ),
+        (
+            "IpAddress",
+            "g:SourceIp",
+            &["::ffff:10.0.0.0/104"],
+            &["11.0.0.1"],
+            F,
+        ),
+        ("IpAddress", "g:SourceIp", &["::ffff:10.0.0.1"], &["10.0.0.1"], H),
+        ("IpAddress", "g:SourceIp", &["::/0"], &["2001:db8::1"], H),
+        (
+            "NotIpAddress",
+            "g:SourceIp",
+            &["10.0.0.0/8"],
+            &["::ffff:10.0.0.1"],
+            F,
+        ),
+        ("NotIpAddress", "g:SourceIp", &["::/0"], &["::ffff:10.0.0.1"], H),
+        (
+            "IpAddress",
+            "g:SourceIp",
+            &["10.0.0.0/8"],
+            &["fe80::1%eth0"],
+            U_IP,
+        ),
+        // SPEC 3.5: booleans in any letter case, on both sides.
+        ("Bool", "g:MFAPresent", &["TRUE"], &["true"], H),
+        ("Bool", "g:MFAPresent", &["true"], &["True"], H),
+        ("Bool", "g:MFAPresent", &["False"], &["FALSE"], H),
+        ("Bool", "g:MFAPresent", &["true"], &["yes"], U_BOOL),
+        // SPEC 3.5: Unicode simple case folding.
+        ("StringEqualsIgnoreCase", "g:UserName", &["ΟΔΟΣ"], &["οδος"], H),
+        (
+            "StringEqualsIgnoreCase",
+            "g:UserName",
+            &["Straße"],
+            &["STRASSE"],
+            F,
+        ),
+        (
+            "StringEqualsIgnoreCase",
+            "g:UserName",
+            &["STRAẞE"],
+            &["straße"],
+            H,
+        ),
+        ("StringNotEqualsIgnoreCase", "g:UserName", &["οδος"], &["ΟΔΟΣ"], F),
+        (
+            "StringEqualsIgnoreCaseAnyOf",
+            "g:UserName",
+            &["x", "ΟΔΟΣ"],
+            &["οδοσ"],
+            H,
+        ),
+        ("StringEquals", "g:UserName", &["ΟΔΟΣ"], &["οδος"], F),
+        // SPEC 3.5: numbers with a sign and leading zeros, on both sides.
+        ("NumberEquals", "g:MFAAge", &["+2"], &["002"], H),
+        ("NumberLessThan", "g:MFAAge", &["1e3"], &["+999.5"], H),
+        ("NumberEquals", "g:MFAAge", &["1"], &["1."], U_NUMBER),
+        ("NumberEquals", "g:MFAAge", &["1"], &[".5"], U_NUMBER),
+        // SPEC 3.5: dates: a plain date is its midnight UTC; lower-case t and z; leap seconds.
+        (
+            "DateLessThanEquals",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2026-01-01T00:00:00Z"],
+            H,
+        ),
+        (
+            "DateGreaterThanEquals",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2026-01-01T00:00:00Z"],
+            H,
+        ),
+        (
+            "DateLessThan",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2026-01-01T00:00:00Z"],
+            F,
+        ),
+        (
+            "DateLessThan",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2025-12-31t23:59:59.999z"],
+            H,
+        ),
+        (
+            "DateGreaterThanEquals",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2026-01-01T01:00:00+01:00"],
+            H,
+        ),
+        (
+            "DateGreaterThan",
+            "g:CurrentTime",
+            &["2016-12-31T23:59:59.9Z"],
+            &["2016-12-31T23:59:60Z"],
+            H,
+        ),
+        (
+            "DateLessThan",
+            "g:CurrentTime",
+            &["2016-12-31T23:59:60.5Z"],
+            &["2016-12-31T23:59:60Z"],
+            H,
+        ),
+        (
+            "DateLessThan",
+            "g:CurrentTime",
+            &["2017-01-01T00:00:00Z"],
+            &["2016-12-31T23:59:60.5Z"],
+            H,
+        ),
+        (
+            "DateLessThan",
+            "g:CurrentTime",
+            &["2026-01-01"],
+            &["2026-01-01 00:00:00Z"],
+            U_DATE,
         ),
         ("NotIpAddress", "g:SourceIp", &["10.0.0.0/8"], &["8.8.8.8"], H),
         ("NotIpAddress", "g:SourceIp", &["10.0.0.0/8"], &["10.1.2.3"], F),
@@ -557,11 +697,11 @@ fn unevaluable_request_values() {
             "DateGreaterThan",
             "g:CurrentTime",
             &["2026-01-01T00:00:00Z"],
-            &["2026-01-01"],
+            &["2026-01-01T00:00"],
             U_DATE,
         ),
         ("Bool", "g:MFAPresent", &["true"], &["yes"], U_BOOL),
-        ("Bool", "g:MFAPresent", &["true"], &["TRUE"], U_BOOL),
+        ("Bool", "g:MFAPresent", &["true"], &["1"], U_BOOL),
         // Several values: a definite outcome only when the unknown value cannot change it.
         (
             "ForAnyValue:IpAddress",
@@ -686,10 +826,20 @@ fn unknown_operators() {
         "unknown condition operator `stringequals` (operator names are case-sensitive: did you mean \
          `StringEquals`?)"
     );
-    assert_eq!(
-        compile_err("StringEqual", "k", &[s("a")]).to_string(),
-        "unknown condition operator `StringEqual`"
-    );
+    // Any other name is unknown, and the error names the nearest operator.
+    for (written, nearest) in [
+        ("StringEqual", "StringEquals"),
+        ("StringNotStartWith", "StringStartWith"),
+        ("DateEquals", "NumberEquals"),
+        ("NumberEqualsAnyOf", "NumberEquals"),
+        ("StringMatchAnyOf", "StringMatch"),
+        ("BoolIfExist", "Bool"),
+    ] {
+        assert_eq!(
+            compile_err(written, "k", &[s("a")]).to_string(),
+            format!("unknown condition operator `{written}` (did you mean `{nearest}`?)")
+        );
+    }
 }
 
 #[test]
@@ -702,8 +852,8 @@ fn invalid_policy_values() {
         ("NumberEquals", s("-infinity")),
         ("NumberEquals", number("1e999999")),
         ("NumberEquals", s("1e999999")),
-        ("NumberLessThan", s("+1")),
-        ("NumberLessThan", s("01")),
+        ("NumberLessThan", s("+-1")),
+        ("NumberLessThan", s(".1")),
         ("NumberLessThan", s("1.")),
         ("NumberLessThan", s(".5")),
         ("NumberLessThan", s(" 1")),
@@ -712,7 +862,7 @@ fn invalid_policy_values() {
         ("DateLessThan", s("2026-13-01T00:00:00Z")),
         ("DateLessThan", s("2026-02-30T00:00:00Z")),
         ("DateLessThan", s("2026-01-01T25:00:00Z")),
-        ("DateLessThan", s("2026-01-01")),
+        ("DateLessThan", s("2026-01-01T00:00")),
         ("DateLessThan", s("2026-01-01T00:00:00")),
         ("DateLessThan", s("2026-01-01 00:00:00Z")),
         ("DateLessThan", s("2026-01-01X00:00:00Z")),
@@ -724,7 +874,9 @@ fn invalid_policy_values() {
         ("IpAddress", s("10.0.0.256")),
         ("NotIpAddress", s("10.0.0.0/")),
         ("NotIpAddress", number("10")),
-        ("Bool", s("True")),
+        ("Bool", s("yes")),
+        ("IpAddress", s("10.0.0.0/255.0.0.0")),
+        ("IpAddress", s("fe80::1%eth0")),
         ("Bool", s("1")),
         ("Bool", number("1")),
         ("Null", s("yes")),
@@ -802,7 +954,15 @@ fn number_syntax() {
         ("1E+3", Some(1000.0)),
         ("25e-1", Some(2.5)),
         ("0.0001", Some(0.0001)),
-        ("00", None),
+        ("00", Some(0.0)),
+        ("+2", Some(2.0)),
+        ("007", Some(7.0)),
+        ("1.", None),
+        (".5", None),
+        (" 1", None),
+        ("NaN", None),
+        ("inf", None),
+        ("1e999999", None),
         ("-", None),
         ("1e", None),
         ("1e+", None),
