@@ -13,7 +13,6 @@
 //! lines one at a time, so such a request is denied; the agreement check counts these requests and
 //! fails on any other difference.
 
-
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
 
 use crate::common::{self, Condition, Effect, PolicySpec};
