@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ims_iam::{PolicySet, route};
+use ims_iam::{PolicySet, Request, route};
 
 /// Routes and decides every request of the mix; returns how many were allowed.
 fn decide_all(set: &PolicySet, requests: &[common::Request]) -> usize {
@@ -22,7 +22,7 @@ fn decide_all(set: &PolicySet, requests: &[common::Request]) -> usize {
     for request in requests {
         let ctx = request.caller.context();
         let m = route(black_box(request.method), black_box(&request.target)).unwrap();
-        allowed += usize::from(black_box(set.authorize(&m, &ctx)).is_allowed());
+        allowed += usize::from(black_box(set.authorize(&Request::new(&m, &ctx))).is_allowed());
     }
     allowed
 }
@@ -66,7 +66,7 @@ fn explain(c: &mut Criterion) {
             for request in &requests {
                 let ctx = request.caller.context();
                 let m = route(black_box(request.method), black_box(&request.target)).unwrap();
-                black_box(set.explain(&m, &ctx));
+                black_box(set.explain(&Request::new(&m, &ctx)));
             }
         })
     });

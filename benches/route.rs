@@ -15,8 +15,8 @@ use ims_iam::{operations, route};
 /// Tags as clients send them: plain, with a dash, an encoded slash, and encoded UTF-8.
 const TAGS: [&str; 4] = ["env", "cost-center", "a%2Fb", "%E7%8E%AF%E5%A2%83"];
 
-fn concrete(template: &str, n: usize) -> String {
-    common::concrete_with(template, n, &TAGS)
+fn concrete(op: &ims_iam::Operation, n: usize) -> String {
+    common::concrete_with(op, n, &TAGS)
 }
 
 /// `(method, target)` pairs.
@@ -28,9 +28,9 @@ fn mix() -> (Requests, Requests) {
     let mut all = Vec::new();
     for (i, op) in operations().iter().enumerate() {
         let method = op.method().as_str();
-        plain.push((method, concrete(op.template(), 0)));
+        plain.push((method, concrete(op, 0)));
         for n in 0..4 {
-            let path = concrete(op.template(), i + n);
+            let path = concrete(op, i + n);
             all.push((
                 method,
                 if n == 1 {

@@ -58,7 +58,7 @@ impl Prepared {
 fn decide(set: &PolicySet, request: &Prepared) -> bool {
     let ctx = request.context();
     let m = ims_iam::route(black_box(request.method), black_box(&request.target)).unwrap();
-    black_box(set.authorize(&m, &ctx)).is_allowed()
+    black_box(set.authorize(&ims_iam::Request::new(&m, &ctx))).is_allowed()
 }
 
 /// The mix, each request with its caller's values, or (with `values`) with the values it gives.

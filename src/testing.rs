@@ -52,9 +52,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::compile::{Policy, PolicySet, Scope};
-use crate::eval::{ActionVerdict, Context, ContextLimits, Decision, Reason};
+use crate::eval::{Decision, Reason};
 use crate::matrix::Situation;
-use crate::policy::PolicyDocument;
+use crate::policy::{Limits, PolicyDocument};
+use crate::request::{Context, ContextLimits, Request};
 
 /// Why a decision-test file could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -278,22 +279,21 @@ fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, Str
             Some(s) => s.parse().map_err(|e| format!("{e}"))?,
             None => Scope::Global,
         };
-        // One policy, or one per role of a list response (named by the role).
-        let named = match (&spec.file, spec.document) {
+        // One policy, or one per role of a list response (named by the role), by the one loader.
+        let named: Vec<(String, PolicyDocument)> = match (&spec.file, spec.document) {
             (Some(file), None) => {
-                let path = base.join(file);
-                let text = crate::policy::Limits::default()
-                    .read_file(&path)
-                    .map_err(|e| format!("cannot read policy `{file}`: {e}"))?;
-                let parsed =
-                    PolicyDocument::parse_file(&text).map_err(|e| format!("policy `{file}`: {e}"))?;
-                parsed.into_named(spec.name.as_deref().unwrap_or(file))
+                let name = spec.name.as_deref().unwrap_or(file);
+                crate::policy::load_file(name, &base.join(file), &Limits::default()).map_err(|e| match e {
+                    crate::policy::LoadError::Read { source, .. } => {
+                        format!("cannot read policy `{file}`: {source}")
+                    }
+                    crate::policy::LoadError::Parse { source, .. } => format!("policy `{file}`: {source}"),
+                })?
             }
             (None, Some(raw)) => {
-                let name = spec.name.clone().ok_or("an inline policy needs a `name`")?;
-                let parsed =
-                    PolicyDocument::parse_file(raw.get()).map_err(|e| format!("policy `{name}`: {e}"))?;
-                parsed.into_named(&name)
+                let name = spec.name.as_deref().ok_or("an inline policy needs a `name`")?;
+                crate::policy::parse_named(name, raw.get(), &Limits::default())
+                    .map_err(|e| format!("policy `{name}`: {e}"))?
             }
             _ => return Err("a policy needs exactly one of `file` and `document`".into()),
         };
@@ -320,13 +320,8 @@ fn run_case(
             values.iter().map(move |v| (key.as_str(), v.as_str()))
         })
         .collect();
-    ContextLimits::default()
-        .check(pairs.iter().copied())
+    let mut ctx = Context::from_untrusted(pairs.iter().copied(), &ContextLimits::default())
         .map_err(|e| format!("`context`: {e}"))?;
-    let mut ctx = Context::default();
-    for (key, value) in pairs {
-        ctx.push_value(key, value);
-    }
     if let Some(p) = &case.project {
         ctx = ctx.with_project(p);
     }
@@ -371,20 +366,12 @@ fn run_case(
                 format!("the request does not route: {e}"),
             )
         }
-        Ok(request) => {
-            let (decision, explanation) = set.explain(&request, &ctx);
-            // The statements that decided the decision: those of the actions whose verdict is the
-            // decision's (every action for an allow; the explicitly denied ones for an explicit deny).
-            let verdict = match decision.reason() {
-                Reason::Allow => Some(ActionVerdict::Allow),
-                Reason::ExplicitDeny => Some(ActionVerdict::ExplicitDeny),
-                _ => None,
-            };
+        Ok(route) => {
+            let explanation = set.explain(&Request::new(&route, &ctx));
+            let decision = explanation.decision();
             let mut got: Vec<StatementSpec> = explanation
-                .actions
-                .iter()
-                .filter(|a| Some(a.verdict) == verdict)
-                .flat_map(|a| &a.deciding)
+                .deciding()
+                .into_iter()
                 .map(|s| StatementSpec {
                     policy: s.policy.clone(),
                     statement: s.statement,
@@ -401,7 +388,7 @@ fn run_case(
             if want_statements.is_some() {
                 actual.push_str(&format!(" by {}", cite(&got)));
             }
-            let mut text = explanation.summary(&decision);
+            let mut text = explanation.summary();
             for note in explanation.notes() {
                 text.push_str(&format!("\n{note}"));
             }

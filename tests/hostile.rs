@@ -1,33 +1,33 @@
-//! Hostile input, class by class: tables of inputs an attacker or a careless author can send, each with
-//! the exact error kind it must get, and proof that nothing is allowed because of it, from the library
-//! and from the command line.
+//! Hostile input across stages: inputs an attacker or a careless author can send, each with the exact
+//! error kind it must get, and proof that nothing is allowed because of it, from the library and from
+//! the command line (fail closed end to end), plus one compiled set shared between threads.
 //!
 //! Classes: limits (document size, nesting depth, counts per statement and per document, string
 //! length, request-target length, context values), strict policy values, unevaluable request values
-//! (fail closed), malformed request targets, pathological wildcard patterns, and one compiled set
-//! shared between threads. The step bounds of the wildcard matcher are unit tests next to it
-//! (`compile::wildcard` and `compile::condition`), where the matcher's step counter is visible.
+//! (fail closed), malformed request targets, pathological wildcard patterns, and threads. What one
+//! stage alone guarantees is tested beside that stage: the router's error kinds in `tests/route.rs`
+//! (the malformed targets are shared through `tests/common`), the parser's exact limits in
+//! `tests/policy_parse.rs`, the step bounds of the wildcard matcher in `compile::wildcard` and
+//! `compile::condition`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{ims_iam, json};
+use common::{PROJECT, ims_iam, json};
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ims_iam::eval::{ContextLimits, StatementOutcome};
 use ims_iam::{
     Context, Decision, Limits, Method, Policy, PolicySet, Reason, Scope, Situation, operations, route,
 };
+use ims_iam::{ContextLimits, Request, StatementOutcome};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const LIST: &str = "/v2/cloudimages";
 
 // ---- helpers ----
@@ -255,7 +255,7 @@ fn huge_and_endless_policy_files_are_refused_without_reading_them_whole() {
     let text = format!("{}é", " ".repeat(Limits::default().max_document_bytes));
     let file = scratch("cut.json", &text);
     let read = Limits::default().read_file(&file).unwrap();
-    let err = ims_iam::policy::PolicyDocument::parse(&read).unwrap_err();
+    let err = ims_iam::PolicyDocument::parse(&read).unwrap_err();
     assert!(err.to_string().contains("max_document_bytes"), "{err}");
     // Not UTF-8 under the limit: an error, never a policy.
     let file = scratch("latin1.json", "");
@@ -273,55 +273,15 @@ fn huge_and_endless_policy_files_are_refused_without_reading_them_whole() {
     );
 }
 
-/// Every count limit is exact: at the limit the document loads, one past it fails.
-#[test]
-fn count_limits_are_exact() {
-    let limits = Limits {
-        max_statements: 3,
-        max_actions_per_document: 4,
-        max_conditions_per_document: 2,
-        ..Limits::default()
-    };
-    let parse = |text: &str| ims_iam::policy::PolicyDocument::parse_with_limits(text, &limits);
-    let two_actions = r#"{"Effect": "Allow", "Action": ["ims:images:get", "ims:images:list"]}"#.to_owned();
-    assert!(parse(&document(&[two_actions.clone(), two_actions.clone()])).is_ok());
-    let err = parse(&document(&[
-        two_actions.clone(),
-        two_actions.clone(),
-        statement("a:b:c"),
-    ]))
-    .unwrap_err();
-    assert_eq!(err.kind(), "limit_exceeded");
-    assert!(err.to_string().contains("max_actions_per_document"), "{err}");
-    // The error points at the first pattern past the limit: the third statement's only pattern.
-    assert_eq!(err.location().map(|l| l.line), Some(1));
-    let cond = |key: &str| {
-        format!(r#"{{"Effect": "Allow", "Action": "ims:*:*", "Condition": {{"Bool": {{"{key}": true}}}}}}"#)
-    };
-    assert!(parse(&document(&[cond("g:MFAPresent"), cond("g:MFAPresent")])).is_ok());
-    let err = parse(&document(&[cond("a"), cond("b"), cond("c")])).unwrap_err();
-    assert!(err.to_string().contains("max_conditions_per_document"), "{err}");
-    let err = parse(&document(&vec![statement("a:b:c"); 4])).unwrap_err();
-    assert!(err.to_string().contains("max_statements"), "{err}");
-}
-
 // ---- 1. limits on requests: target length and context values ----
 
+/// A target over the length limit (whose exact bound `tests/route.rs` checks) is refused from the
+/// command line: a deny, never a decision.
 #[test]
 fn request_targets_over_the_length_limit_are_refused() {
-    let max = ims_iam::route::MAX_TARGET_LEN;
-    let at_limit = format!("{LIST}?{}", "q".repeat(max - LIST.len() - 1));
-    assert_eq!(at_limit.len(), max);
-    assert!(route("GET", &at_limit).is_ok());
-    let over = format!("{at_limit}q");
-    let err = route("GET", &over).unwrap_err();
-    assert_eq!(err.kind(), "too_long");
-    assert!(
-        err.to_string().contains(&format!("limit of {max} bytes")),
-        "{err}"
-    );
-    let huge = format!("/v2/images/{}", "a".repeat(1 << 20));
-    assert_eq!(route("GET", &huge).unwrap_err().kind(), "too_long");
+    let max = ims_iam::MAX_TARGET_LEN;
+    let over = format!("{LIST}?{}", "q".repeat(max - LIST.len()));
+    assert_eq!(over.len(), max + 1);
     cli_refuses(
         &["--policy", "policies/ims-full-access.json", "GET", &over],
         "too_long",
@@ -716,11 +676,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         }
         let allow = document(&[condition_statement("Allow", operator, key, value)]);
         let set = PolicySet::new([Policy::parse("allow.json", Scope::Global, &allow).unwrap()]).unwrap();
-        let decision = set.authorize(&request, &ctx);
+        let decision = set.authorize(&Request::new(&request, &ctx));
         assert_eq!(decision.reason(), Reason::ImplicitDeny, "{label}");
-        let (explained, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let explained = why.decision();
         assert_eq!(explained, decision, "{label}");
-        let outcome = why.actions[0].considered[0].outcome;
+        let outcome = why.actions()[0].considered[0].outcome;
         assert!(
             matches!(outcome, StatementOutcome::Unevaluable { .. }),
             "{label}: {outcome:?}"
@@ -737,11 +698,12 @@ fn unevaluable_conditions_never_grant_from_the_library() {
         ]);
         let set = PolicySet::new([Policy::parse("deny.json", Scope::Global, &deny).unwrap()]).unwrap();
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ExplicitDeny,
             "{label}"
         );
-        let (_, why) = set.explain(&request, &ctx);
+        let why = set.explain(&Request::new(&request, &ctx));
+        let _ = why.decision();
         assert!(
             why.notes().iter().any(|n| n.contains("the Deny applies")),
             "{label}: {:?}",
@@ -790,51 +752,11 @@ fn unevaluable_conditions_never_grant_from_the_cli() {
 
 // ---- routing: malformed targets never reach a decision ----
 
+/// Every malformed target of `common::MALFORMED_TARGETS` (whose kinds `tests/route.rs` checks in the
+/// library) is refused from the command line with its kind: a deny, never a decision.
 #[test]
 fn malformed_request_targets_are_refused_with_their_kind() {
-    let cases: &[(&str, &str, &str)] = &[
-        ("GET", "", "empty_target"),
-        ("GET", "v2/cloudimages", "not_absolute"),
-        ("GET", "http://evil/v2/cloudimages", "not_absolute"),
-        ("GET", "*", "not_absolute"),
-        ("GET", "/v2/cloudimages#x", "fragment"),
-        ("GET", "/v2/cloud images", "invalid_character"),
-        ("GET", "/v2/cloudimages\\..\\x", "invalid_character"),
-        ("GET", "/v2/cloudimages\r\nX-Injected: 1", "invalid_character"),
-        ("GET", "/v2/clöudimages", "invalid_character"),
-        ("GET", "/v2//cloudimages", "empty_segment"),
-        (
-            "DELETE",
-            "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/",
-            "empty_segment",
-        ),
-        ("GET", "/v2/images/../cloudimages", "dot_segment"),
-        ("GET", "/v2/images/%2e%2E/cloudimages", "dot_segment"),
-        ("GET", "/v2/images/.%2e", "dot_segment"),
-        ("GET", "/v2/images/%zz", "invalid_escape"),
-        ("GET", "/v2/images/%", "invalid_escape"),
-        ("GET", "/v2/images/%ff%fe", "invalid_utf8"),
-        ("GET", "/v2/images/%00", "control_character"),
-        ("GET", "/v2/images/a%0d%0ab", "control_character"),
-        ("get", LIST, "unknown_method"),
-        ("TRACE", LIST, "unknown_method"),
-        ("GET\0", LIST, "unknown_method"),
-        ("GET", "/v2/images/not-a-uuid", "invalid_param"),
-        (
-            "GET",
-            "/v2/images/0B3B6D4E-8F0A-4C1E-9A57-3C0B8F6F2D1",
-            "invalid_param",
-        ),
-        ("GET", "/v2/%69mages", "not_found"),
-        (
-            "PUT",
-            "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/a/b",
-            "not_found",
-        ),
-    ];
-    for &(method, target, kind) in cases {
-        let err = route(method, target).unwrap_err();
-        assert_eq!(err.kind(), kind, "{method} {target:?}: {err}");
+    for &(method, target, kind) in common::MALFORMED_TARGETS {
         if !target.is_empty() && !method.contains('\0') && !target.contains(['\r', '\n']) {
             cli_refuses(
                 &["--policy", "policies/ims-full-access.json", method, target],
@@ -865,13 +787,13 @@ fn pathological_patterns_decide_correctly() {
         let set = PolicySet::new([Policy::parse("like.json", Scope::Global, &text).unwrap()]).unwrap();
         let ctx = Context::default().with_value("g:UserName", &long);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::ImplicitDeny,
             "{operator}"
         );
         let ctx = Context::default().with_value("g:UserName", &long_b);
         assert_eq!(
-            set.authorize(&request, &ctx).reason(),
+            set.authorize(&Request::new(&request, &ctx)).reason(),
             Reason::Allow,
             "{operator}"
         );
@@ -881,23 +803,13 @@ fn pathological_patterns_decide_correctly() {
     let text = document(&[statement(&action)]);
     let set = PolicySet::new([Policy::parse("stars.json", Scope::Global, &text).unwrap()]).unwrap();
     assert_eq!(
-        set.authorize(&request, &Context::default()).reason(),
+        set.authorize(&Request::new(&request, &Context::default()))
+            .reason(),
         Reason::ImplicitDeny
     );
 }
 
 // ---- 6. one compiled set, many threads ----
-
-fn sample_target(template: &str) -> String {
-    template
-        .replace("{image_id}", UUID)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", "fedcba9876543210fedcba9876543210")
-        .replace("{job_id}", "ff8080814dbd65d7014dbe0d84db0013")
-        .replace("{version}", "v2")
-        .replace("{tag}", "env")
-        .replace("{key}", "env")
-}
 
 /// A set with every kind of statement: global, project and enterprise-project attachments, Deny,
 /// NotAction, narrow resources, conditions of every family (including `g:CurrentTime` from the clock
@@ -977,7 +889,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
     let targets: Arc<Vec<(Method, String)>> = Arc::new(
         operations()
             .iter()
-            .map(|o| (o.method(), sample_target(o.template())))
+            .map(|o| (o.method(), o.example_path()))
             .collect(),
     );
     let requests = targets.len() * contexts.len();
@@ -985,7 +897,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
         let (method, target) = &targets[i % targets.len()];
         let ctx = &contexts[(i / targets.len()) % contexts.len()];
         let request = route(method.as_str(), target).unwrap();
-        set.authorize(&request, ctx)
+        set.authorize(&Request::new(&request, ctx))
     };
     let expected: Arc<Vec<Decision>> = Arc::new(
         (0..requests)
@@ -1022,7 +934,7 @@ fn one_set_shared_between_threads_decides_like_one_thread() {
                         let (method, target) = &targets[i % targets.len()];
                         let ctx = &contexts[(i / targets.len()) % contexts.len()];
                         let request = route(method.as_str(), target).unwrap();
-                        set.explain(&request, ctx).0
+                        set.explain(&Request::new(&request, ctx)).decision()
                     } else {
                         decide(&set, &contexts, &targets, i)
                     };

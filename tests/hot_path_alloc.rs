@@ -12,7 +12,7 @@ mod common;
 
 use std::hint::black_box;
 
-use ims_iam::{Context, Reason, route};
+use ims_iam::{Context, Reason, Request, route};
 
 fn allocations(f: impl FnOnce()) -> u64 {
     allocation_counter::measure(f).count_total
@@ -33,7 +33,7 @@ fn route_and_authorize_allocate_nothing() {
             let count = allocations(|| {
                 let ctx = black_box(request.caller.context());
                 let m = route(black_box(request.method), black_box(&request.target)).unwrap();
-                reason = Some(black_box(set.authorize(&m, &ctx)).reason());
+                reason = Some(black_box(set.authorize(&Request::new(&m, &ctx))).reason());
             });
             assert_eq!(
                 count, 0,
@@ -70,7 +70,11 @@ fn the_fast_path_agrees_with_the_traced_path_on_the_mix() {
         for request in &requests {
             let ctx = request.caller.context();
             let m = route(request.method, &request.target).unwrap();
-            assert_eq!(set.authorize(&m, &ctx), set.explain(&m, &ctx).0, "{request:?}");
+            assert_eq!(
+                set.authorize(&Request::new(&m, &ctx)),
+                set.explain(&Request::new(&m, &ctx)).decision(),
+                "{request:?}"
+            );
         }
     }
 }

@@ -2,10 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ims_iam::{Context, Decision, Operation, Policy, PolicySet, Reason, Scope, Situation, operations, route};
+use ims_iam::{Context, Decision, Policy, PolicySet, Reason, Request, Scope, Situation, operations, route};
 use proptest::prelude::*;
 
-const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const P: &str = "0123456789abcdef0123456789abcdef";
 const Q: &str = "fedcba9876543210fedcba9876543210";
 
@@ -108,21 +107,6 @@ fn compile(policies: &[GenPolicy]) -> PolicySet {
     PolicySet::new(list).unwrap()
 }
 
-fn concrete_path(op: &Operation) -> String {
-    let mut path = String::new();
-    for seg in op.template().split('/').filter(|s| !s.is_empty()) {
-        path.push('/');
-        path.push_str(match seg {
-            "{image_id}" => UUID,
-            "{project_id}" | "{member_id}" | "{job_id}" => P,
-            "{version}" => "v2",
-            s if s.starts_with('{') => "env",
-            s => s,
-        });
-    }
-    if path.is_empty() { "/".into() } else { path }
-}
-
 #[derive(Debug, Clone)]
 struct GenRequest {
     op: usize,
@@ -151,7 +135,7 @@ fn request() -> impl Strategy<Value = GenRequest> {
 
 fn decide(set: &PolicySet, r: &GenRequest) -> Decision {
     let op = &operations()[r.op];
-    let path = concrete_path(op);
+    let path = op.example_path();
     let m = route(op.method().as_str(), &path).unwrap();
     assert!(std::ptr::eq(m.operation(), op), "{path} routed elsewhere");
     let mut ctx = Context::default();
@@ -170,8 +154,8 @@ fn decide(set: &PolicySet, r: &GenRequest) -> Decision {
     for s in &r.situations {
         ctx = ctx.with_situation(*s);
     }
-    let fast = set.authorize(&m, &ctx);
-    let (traced, _) = set.explain(&m, &ctx);
+    let fast = set.authorize(&Request::new(&m, &ctx));
+    let traced = set.explain(&Request::new(&m, &ctx)).decision();
     assert_eq!(fast, traced, "fast and traced paths disagree");
     fast
 }

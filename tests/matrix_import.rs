@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use ims_iam::matrix::import::{import_page, merge, to_toml};
-use ims_iam::matrix::model::{MatrixFile, Row};
+use ims_iam::import::{MatrixFile, Row};
+use ims_iam::import::{import_page, merge, to_toml};
 
 /// The OTC pages, in the order the data file lists their sections.
 const OTC_PAGES: &[&str] = &[

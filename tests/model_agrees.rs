@@ -1,7 +1,7 @@
 //! The compiled evaluator agrees with a naive reference model of SPEC 3 (`tests/model/`) on random
 //! policy sets, scopes, requests and contexts: every operator family, set prefixes and `IfExists`,
 //! unparseable values on both sides, narrow resources, `NotAction`, every scope and every documented
-//! operation. The fast path (`authorize_operation`), the explained path (`explain_operation`) and
+//! operation. The fast path (`authorize`), the explained path (`explain`) and
 //! the model must give the same answer on every case.
 //!
 //! CI runs a modest number of cases; `PROPTEST_CASES=100000 cargo test --release --test model_agrees`
@@ -11,7 +11,7 @@
 
 mod model;
 
-use ims_iam::{Context, Policy, PolicySet, Reason, Scope, Situation, operations};
+use ims_iam::{Context, Policy, PolicySet, Reason, Request, Scope, Situation, operations};
 use model::{MRequest, MScope};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -312,8 +312,9 @@ fn evaluator(policies: &[(MScope, Value)], op: usize, req: &MRequest) -> String 
     }
     let operation = &operations()[op];
     let path = req.path_project.as_deref();
-    let fast = set.authorize_operation(operation, path, &ctx);
-    let (explained, _) = set.explain_operation(operation, path, &ctx);
+    let request = Request::for_operation(operation, path, &ctx);
+    let fast = set.authorize(&request);
+    let explained = set.explain(&request).decision();
     assert_eq!(fast, explained, "the fast and the explained paths disagree");
     answer(fast.reason())
 }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use ims_iam::policy::{ActionSpec, ConditionValue, Effect, Location, PolicyDocument, Version};
+use ims_iam::{ActionSpec, ConditionValue, Effect, Location, PolicyDocument, Version};
 use ims_iam::{Limits, ParseError};
 use proptest::prelude::*;
 
@@ -363,6 +363,32 @@ fn messages_say_what_and_where() {
 
 // ---- limits ----
 
+/// User input is quoted the same way in every message: in backticks, control characters escaped, at
+/// most 64 bytes.
+#[test]
+fn messages_quote_user_input_escaped_and_short() {
+    let long = "k".repeat(100);
+    let err = parse_err(&doc(&format!(
+        r#"{{"Effect": "Allow", "Action": "a", "{long}": 1}}"#
+    )));
+    assert!(
+        err.to_string().starts_with(&format!(
+            "unknown field `{}...` in `Statement[0]`",
+            "k".repeat(64)
+        )),
+        "{err}"
+    );
+    let err = parse_err(&condition(
+        r#"    "StringEquals": {"a\u0007b": "a", "a\u0007b": "b"}"#,
+    ));
+    assert!(
+        err.to_string().starts_with("duplicate key `a\\u{7}b` in"),
+        "{err}"
+    );
+    let err = parse_err(&doc(r#"{"Effect": "Al\nlow", "Action": "a"}"#));
+    assert!(err.to_string().contains("found `Al\\nlow`"), "{err}");
+}
+
 #[test]
 fn very_deep_input_fails_fast_without_overflow() {
     for text in [
@@ -560,6 +586,41 @@ fn count_and_length_limits_name_the_limit_and_point_at_the_first_excess() {
             .as_deref(),
         Some("ABCDEFABCD")
     );
+}
+
+/// Every count limit is exact: at the limit the document loads, one past it fails.
+#[test]
+fn count_limits_are_exact() {
+    let limits = Limits {
+        max_statements: 3,
+        max_actions_per_document: 4,
+        max_conditions_per_document: 2,
+        ..Limits::default()
+    };
+    let parse = |text: &str| PolicyDocument::parse_with_limits(text, &limits);
+    let statement = |action: &str| format!(r#"{{"Effect": "Allow", "Action": "{action}"}}"#);
+    let document =
+        |statements: &[String]| format!(r#"{{"Version": "1.1", "Statement": [{}]}}"#, statements.join(","));
+    let two_actions = r#"{"Effect": "Allow", "Action": ["ims:images:get", "ims:images:list"]}"#.to_owned();
+    assert!(parse(&document(&[two_actions.clone(), two_actions.clone()])).is_ok());
+    let err = parse(&document(&[
+        two_actions.clone(),
+        two_actions.clone(),
+        statement("a:b:c"),
+    ]))
+    .unwrap_err();
+    assert_eq!(err.kind(), "limit_exceeded");
+    assert!(err.to_string().contains("max_actions_per_document"), "{err}");
+    // The error points at the first pattern past the limit: the third statement's only pattern.
+    assert_eq!(err.location().map(|l| l.line), Some(1));
+    let cond = |key: &str| {
+        format!(r#"{{"Effect": "Allow", "Action": "ims:*:*", "Condition": {{"Bool": {{"{key}": true}}}}}}"#)
+    };
+    assert!(parse(&document(&[cond("g:MFAPresent"), cond("g:MFAPresent")])).is_ok());
+    let err = parse(&document(&[cond("a"), cond("b"), cond("c")])).unwrap_err();
+    assert!(err.to_string().contains("max_conditions_per_document"), "{err}");
+    let err = parse(&document(&vec![statement("a:b:c"); 4])).unwrap_err();
+    assert!(err.to_string().contains("max_statements"), "{err}");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{code, ims_iam, json, stdout};
-use ims_iam::policy::{PolicyDocument, PolicyFile, ResourceForm};
+use ims_iam::{PolicyDocument, PolicyFile, ResourceForm};
 
 const AGENCY: &str = "tests/fixtures/exports/agency-policy.json";
 const LIST: &str = "tests/fixtures/exports/roles-list.json";
@@ -32,7 +32,8 @@ fn an_agency_policy_loads_and_its_uri_resource_is_narrow() {
     let policy = ims_iam::Policy::parse("star", ims_iam::Scope::Global, star).unwrap();
     let set = ims_iam::PolicySet::new([policy]).unwrap();
     let request = ims_iam::route("GET", IMAGE).unwrap();
-    assert!(!set.authorize(&request, &ims_iam::Context::default()).is_allowed());
+    let ctx = ims_iam::Context::default();
+    assert!(!set.authorize(&ims_iam::Request::new(&request, &ctx)).is_allowed());
 }
 
 #[test]

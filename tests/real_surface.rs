@@ -31,17 +31,16 @@ fn sdk_operations() -> Vec<SdkOperation> {
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const JOB: &str = "ff8080814dbd65d7014dbe0d84db0013";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
 
-/// The SDK's path with a well-formed value for each placeholder.
-fn fill(path: &str) -> String {
-    path.replace("{project_id}", PROJECT)
-        .replace("{image_id}", IMAGE)
-        .replace("{job_id}", JOB)
-        .replace("{member_id}", MEMBER)
-        .replace("{tag}", "env")
-        .replace("{key}", "env")
-        .replace("{version}", "v2")
+/// The SDK operation's path with a well-formed value for each placeholder: the example path of the
+/// row with the same method and template in `cloud` (none is a failure).
+fn fill(cloud: Cloud, op: &SdkOperation) -> String {
+    cloud
+        .operations()
+        .iter()
+        .find(|row| row.method().as_str() == op.method && row.template() == op.path)
+        .unwrap_or_else(|| panic!("{}: no row `{} {}` in {cloud}", op.name, op.method, op.path))
+        .example_path()
 }
 
 #[test]
@@ -51,7 +50,7 @@ fn every_sdk_operation_routes_to_its_row_in_every_profile() {
     for cloud in Cloud::ALL {
         let router = Router::default().with_cloud(cloud);
         for op in &ops {
-            let target = fill(&op.path);
+            let target = fill(cloud, op);
             let m = router
                 .route(&op.method, &target)
                 .unwrap_or_else(|e| panic!("{} ({} {target}) in {cloud}: {e}", op.name, op.method));
@@ -230,8 +229,7 @@ fn the_version_row_matches_only_one_segment_paths() {
             let segments = o.template().split('/').filter(|s| !s.is_empty()).count();
             assert_ne!(segments, 1, "{o}");
         }
-        let target = o.template().replace("{version}", "v2");
-        let target = fill(&target);
+        let target = o.example_path();
         assert_eq!(
             route("GET", &target).unwrap().operation().index(),
             o.index(),
@@ -252,8 +250,9 @@ fn job_and_version_rows_require_no_action_and_keep_the_path_project() {
     assert_eq!(job.operation().basis(), Basis::Decision);
     assert_eq!(job.project_id(), Some(PROJECT));
     let set = ims_iam::PolicySet::new(Vec::<ims_iam::Policy>::new()).unwrap();
-    assert!(set.authorize(&job, &ims_iam::Context::default()).is_allowed());
+    let anyone = ims_iam::Context::default();
+    assert!(set.authorize(&ims_iam::Request::new(&job, &anyone)).is_allowed());
     // A caller in another project is refused: the path's project binds the request.
     let other = ims_iam::Context::default().with_project("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-    assert!(!set.authorize(&job, &other).is_allowed());
+    assert!(!set.authorize(&ims_iam::Request::new(&job, &other)).is_allowed());
 }

@@ -1,25 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Routing raw request targets (SPEC section 2).
 
+mod common;
+
+use common::{IMAGE, PROJECT};
 use ims_iam::{Method, Operation, RouteError, Router, operations, overlaps, route};
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
-
-const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
-
-/// A concrete path for a template: valid ids, the tag `env`.
-fn concrete(template: &str) -> String {
-    template
-        .replace("{image_id}", IMAGE)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-        .replace("{tag}", "env")
-        .replace("{key}", "env")
-}
 
 fn kind(method: &str, target: &str) -> &'static str {
     match route(method, target) {
@@ -37,7 +24,7 @@ fn every_row_routes_back_to_itself() {
     assert!(operations().len() >= 43);
     for op in operations() {
         assert!(!op.template().contains('{') || op.param_names().count() > 0);
-        let path = concrete(op.template());
+        let path = op.example_path();
         assert!(!path.contains('{'), "unknown parameter in {}", op.template());
         for target in [path.clone(), format!("{path}?limit=10&marker=x%zz")] {
             let m = route(op.method().as_str(), &target).unwrap_or_else(|e| panic!("{op}: {e}"));
@@ -101,16 +88,19 @@ fn tagging_rows_have_their_documented_actions_and_flags() {
 
 #[test]
 fn hostile_targets_are_refused_with_their_kind() {
-    let long = format!("/v2/images?{}", "a".repeat(ims_iam::route::MAX_TARGET_LEN));
-    let exactly_max = format!("/v2/images?{}", "a".repeat(ims_iam::route::MAX_TARGET_LEN - 11));
-    assert_eq!(exactly_max.len(), ims_iam::route::MAX_TARGET_LEN);
+    let long = format!("/v2/images?{}", "a".repeat(ims_iam::MAX_TARGET_LEN));
+    let exactly_max = format!("/v2/images?{}", "a".repeat(ims_iam::MAX_TARGET_LEN - 11));
+    assert_eq!(exactly_max.len(), ims_iam::MAX_TARGET_LEN);
     assert!(route("GET", &exactly_max).is_ok());
+    let err = route("GET", &format!("{exactly_max}a")).unwrap_err();
+    assert_eq!(err.kind(), "too_long");
+    assert!(err.to_string().contains("limit of 8192 bytes"), "{err}");
+    let huge = format!("/v2/images/{}", "a".repeat(1 << 20));
+    assert_eq!(kind("GET", &huge), "too_long");
     let table: &[(&str, &str, &str)] = &[
-        ("GET", "", "empty_target"),
         ("GET", &long, "too_long"),
         ("GET", "v2/images", "not_absolute"),
         ("GET", "http://ims.example.com/v2/images", "not_absolute"),
-        ("GET", "*", "not_absolute"),
         ("GET", "?x=1", "not_absolute"),
         ("GET", " /v2/images", "not_absolute"),
         ("GET", "/v2/images#top", "fragment"),
@@ -137,14 +127,12 @@ fn hostile_targets_are_refused_with_their_kind() {
         ("GET", "/v2/images/.%2E", "dot_segment"),
         ("GET", "/v2/images/%2e.", "dot_segment"),
         ("GET", "/nowhere/at/all/../x", "dot_segment"),
-        ("GET", "/v2/images/%", "invalid_escape"),
         ("GET", "/v2/images/%2", "invalid_escape"),
         ("GET", "/v2/images/%g0", "invalid_escape"),
         ("GET", "/v2/%zzimages", "invalid_escape"),
         ("GET", "/v2/images/%ff", "invalid_utf8"),
         ("GET", "/v2/images/%c3%28", "invalid_utf8"),
         ("GET", "/v2/images/%ed%a0%80", "invalid_utf8"),
-        ("GET", "/v2/images/%00", "control_character"),
         ("GET", "/v2/images/a%0a", "control_character"),
         ("GET", "/v2/images/%0D%0AX", "control_character"),
         ("GET", "/v2/images/%7f", "control_character"),
@@ -156,7 +144,6 @@ fn hostile_targets_are_refused_with_their_kind() {
         ("TRACE", "/v2/images", "unknown_method"),
         ("", "/v2/images", "unknown_method"),
         ("GET ", "/v2/images", "unknown_method"),
-        ("GET", "/v2/images/not-a-uuid", "invalid_param"),
         (
             "GET",
             "/v2/images/0b3b6d4e8f0a4c1e9a573c0b8f6f2d11",
@@ -177,7 +164,6 @@ fn hostile_targets_are_refused_with_their_kind() {
             "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/members/me",
             "invalid_param",
         ),
-        ("GET", "/v2/%69mages", "not_found"),
         ("GET", "/V2/images", "not_found"),
         ("GET", "/v3/images", "not_found"),
         ("POST", "/", "not_found"),
@@ -189,7 +175,7 @@ fn hostile_targets_are_refused_with_their_kind() {
         ("GET", "/a/b/c/d/e/f/g/h", "not_found"),
     ];
     let mut seen = Vec::new();
-    for (method, target, want) in table {
+    for (method, target, want) in table.iter().chain(common::MALFORMED_TARGETS) {
         assert_eq!(kind(method, target), *want, "`{method} {target}`");
         seen.push(*want);
     }

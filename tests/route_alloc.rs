@@ -1,28 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `route` allocates nothing in the common case (SPEC section 2): decoded parameter values are kept
-//! inline up to `ims_iam::route::DECODED_INLINE` bytes; only longer decoded values go to the heap.
+//! inline up to `128 bytes (the router\'s inline buffer)` bytes; only longer decoded values go to the heap.
 //!
 //! `allocation-counter` replaces the global allocator of this test binary and counts the
 //! allocations made by the current thread inside `measure`.
 
+mod common;
+
 use std::hint::black_box;
 
-use ims_iam::{Router, operations, route};
-
-const IMAGE: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const MEMBER: &str = "fedcba9876543210fedcba9876543210";
-
-fn concrete(template: &str, tag: &str) -> String {
-    template
-        .replace("{image_id}", IMAGE)
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-        .replace("{tag}", tag)
-        .replace("{key}", tag)
-}
+use common::{path_with_tag, row};
+use ims_iam::{Method, Router, operations, route};
 
 fn allocations(f: impl FnOnce()) -> u64 {
     allocation_counter::measure(f).count_total
@@ -33,7 +21,7 @@ fn routing_without_escapes_allocates_nothing() {
     let targets: Vec<(&str, String)> = operations()
         .iter()
         .flat_map(|op| {
-            let path = concrete(op.template(), "env");
+            let path = op.example_path();
             [
                 (op.method().as_str(), path.clone()),
                 (op.method().as_str(), format!("{path}?limit=10&marker=%zz")),
@@ -55,7 +43,7 @@ fn routing_without_escapes_allocates_nothing() {
 
 #[test]
 fn decoding_a_parameter_allocates_only_past_the_inline_buffer() {
-    let target = concrete("/v2/images/{image_id}/tags/{tag}", "a%2Fb");
+    let target = path_with_tag(row(Method::Put, "/v2/images/{image_id}/tags/{tag}"), "a%2Fb");
     let count = allocations(|| {
         let m = black_box(route("PUT", black_box(&target))).unwrap();
         assert_eq!(m.param("tag"), Some("a/b"));
@@ -63,7 +51,7 @@ fn decoding_a_parameter_allocates_only_past_the_inline_buffer() {
     assert_eq!(count, 0, "the decoded tag `a/b` fits inline");
     // 43 CJK characters (the longest tag value) decode to 129 bytes.
     let long = "%E7%8E%AF".repeat(43);
-    let target = concrete("/v2/images/{image_id}/tags/{tag}", &long);
+    let target = path_with_tag(row(Method::Put, "/v2/images/{image_id}/tags/{tag}"), &long);
     let count = allocations(|| {
         let m = black_box(route("PUT", black_box(&target))).unwrap();
         assert_eq!(m.param("tag").map(|t| t.chars().count()), Some(43));

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ims_iam::{Context, Policy, PolicySet, Reason, Scope, route};
+use ims_iam::{Context, Policy, PolicySet, Reason, Request, Scope, route};
 
 const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 const P: &str = "0123456789abcdef0123456789abcdef";
@@ -23,8 +23,9 @@ fn set(policies: Vec<Policy>) -> PolicySet {
 fn get_image(set: &PolicySet, ctx: &Context<'_>) -> Reason {
     let target = format!("/v2/images/{UUID}");
     let request = route("GET", &target).unwrap();
-    let fast = set.authorize(&request, ctx);
-    let (explained, _) = set.explain(&request, ctx);
+    let request = Request::new(&request, ctx);
+    let fast = set.authorize(&request);
+    let explained = set.explain(&request).decision();
     assert_eq!(fast, explained);
     fast.reason()
 }

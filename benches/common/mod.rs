@@ -6,7 +6,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use ims_iam::{Context, Policy, PolicySet, Scope, operations};
+use ims_iam::{Context, Operation, Policy, PolicySet, Scope, operations};
 
 /// An IAM project the requests are made in (it has policies of its own).
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -285,22 +285,20 @@ pub fn statements_10k() -> Vec<PolicySpec> {
     specs
 }
 
-/// A concrete path for a template (`n` varies the ids and the tag).
-pub fn concrete(template: &str, n: usize) -> String {
-    concrete_with(template, n, &["env", "cost-center", "a%2Fb", "team"])
+/// A concrete path for a row (`n` varies the image id and the tag).
+pub fn concrete(op: &Operation, n: usize) -> String {
+    concrete_with(op, n, &["env", "cost-center", "a%2Fb", "team"])
 }
 
-/// A concrete path for a template, the tag (and key) taken from `tags` (`n` varies the ids and the tag).
-pub fn concrete_with(template: &str, n: usize, tags: &[&str]) -> String {
+/// A concrete path for a row, the tag (and key) taken from `tags` (`n` varies the image id and the
+/// tag); the other parameters have their example values (`PROJECT`, `MEMBER`, `v2`).
+pub fn concrete_with(op: &Operation, n: usize, tags: &[&str]) -> String {
     let tag = tags[n % tags.len()];
-    template
-        .replace("{image_id}", IMAGES[n % IMAGES.len()])
-        .replace("{project_id}", PROJECT)
-        .replace("{member_id}", MEMBER)
-        .replace("{job_id}", MEMBER)
-        .replace("{version}", "v2")
-        .replace("{tag}", tag)
-        .replace("{key}", tag)
+    op.path_with(|name| match name {
+        "image_id" => Some(IMAGES[n % IMAGES.len()]),
+        "tag" | "key" => Some(tag),
+        _ => None,
+    })
 }
 
 /// The context values of a request, as a gateway knows them.
@@ -363,7 +361,7 @@ pub fn requests(rounds: usize) -> Vec<Request> {
     let mut out = Vec::new();
     for n in 0..rounds {
         for (i, op) in operations().iter().enumerate() {
-            let path = concrete(op.template(), i + n);
+            let path = concrete(op, i + n);
             out.push(Request {
                 method: op.method().as_str(),
                 target: if (i + n) % 4 == 1 {

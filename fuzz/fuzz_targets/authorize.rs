@@ -5,7 +5,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use ims_iam::{Context, Policy, PolicySet, Reason, Scope, Situation, known_actions, operations};
+use ims_iam::{Context, Policy, PolicySet, Reason, Request, Scope, Situation, known_actions, operations};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 
@@ -200,12 +200,14 @@ fuzz_target!(|input: Input| {
             ctx = ctx.with_current_time(t);
         }
     }
-    let fast = set.authorize_operation(operation, path_project, &ctx);
-    let again = set.authorize_operation(operation, path_project, &ctx);
-    let (explained, explanation) = set.explain_operation(operation, path_project, &ctx);
+    let request = Request::for_operation(operation, path_project, &ctx);
+    let fast = set.authorize(&request);
+    let again = set.authorize(&request);
+    let explanation = set.explain(&request);
+    let explained = explanation.decision();
     assert_eq!(fast, again);
     assert_eq!(fast, explained);
-    let _ = explanation.summary(&explained);
+    let _ = explanation.summary();
     let _ = explanation.notes();
     if fast.reason() == Reason::Allow {
         assert!(allows, "allowed without any Allow statement");
@@ -216,7 +218,7 @@ fuzz_target!(|input: Input| {
         let Some(Ok(allow_only)) = attach(&input, true).map(PolicySet::new) else {
             panic!("the set compiled, but not without its Deny statements");
         };
-        let without = allow_only.authorize_operation(operation, path_project, &ctx);
+        let without = allow_only.authorize(&request);
         assert!(without.is_allowed(), "{fast} with the Deny statements, {without} without");
     }
 });

@@ -2,7 +2,7 @@
 //! documented API the same way with and without an explanation.
 #![no_main]
 
-use ims_iam::{Context, Policy, PolicySet, Scope, operations};
+use ims_iam::{Context, Policy, PolicySet, Request, Scope, operations};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,8 +17,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let ctx = Context::default();
     for operation in operations() {
-        let fast = set.authorize_operation(operation, None, &ctx);
-        let (explained, _) = set.explain_operation(operation, None, &ctx);
+        let request = Request::for_operation(operation, None, &ctx);
+        let fast = set.authorize(&request);
+        let explained = set.explain(&request).decision();
         assert_eq!(fast, explained, "{} {}", operation.method().as_str(), operation.template());
     }
 });

@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 
 use super::json::{error_json, operation_json, params_json};
 use super::{EXIT_ERROR, Format};
-use ims_iam::eval::ContextLimits;
-use ims_iam::policy::PolicyDocument;
-use ims_iam::{Context, Decision, Explanation, Limits, Policy, PolicySet, Reason, Router, Scope, Situation};
+use ims_iam::{
+    Context, ContextLimits, Explanation, Policy, PolicySet, Reason, Request, Router, Scope, Situation,
+};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -82,17 +82,9 @@ fn load(args: &Args) -> Result<PolicySet, Failure> {
     let mut policies = Vec::with_capacity(args.policies.len());
     for arg in &args.policies {
         let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
-        let text = Limits::default()
-            .read_file(file.as_ref())
-            .map_err(|e| Failure::new("unreadable_policy", format!("cannot read `{file}`: {e}")))?;
-        // One policy, or one per role of a list response (named by the role).
-        let parsed = PolicyDocument::parse_file(&text).map_err(|e| {
-            let at = e.location().map(|l| format!(":{l}")).unwrap_or_default();
-            Failure::new("invalid_policy", format!("{file}{at}: {e}"))
-        })?;
-        for (name, document) in parsed.into_named(file) {
-            policies.push(Policy::new(name, scope.clone(), document));
-        }
+        let loaded =
+            Policy::load(file, file.as_ref(), scope).map_err(|e| Failure::new(e.kind(), e.to_string()))?;
+        policies.extend(loaded);
     }
     PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))
 }
@@ -117,17 +109,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         };
         pairs.push(pair);
     }
-    if let Err(e) = ContextLimits::default().check(pairs.iter().copied()) {
-        return fail(
-            args.format,
-            &Failure::new(e.kind(), format!("--context: {e}")),
-            None,
-        );
-    }
-    let mut ctx = Context::default();
-    for (key, value) in pairs {
-        ctx.push_value(key, value);
-    }
+    let mut ctx = match Context::from_untrusted(pairs, &ContextLimits::default()) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            let f = Failure::new(e.kind(), format!("--context: {e}"));
+            return fail(args.format, &f, None);
+        }
+    };
     if let Some(p) = &args.project {
         ctx = ctx.with_project(p);
     }
@@ -143,7 +131,8 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    let (decision, explanation) = set.explain(&request, &ctx);
+    let explanation = set.explain(&Request::new(&request, &ctx));
+    let decision = explanation.decision();
     let op = request.operation();
     if let Reason::Error(e) = decision.reason() {
         let extra = json!({"operation": operation_json(op), "params": params_json(&request)});
@@ -151,14 +140,14 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     }
     match args.format {
         Format::Json => {
-            let out = decision_json(&decision, &explanation, &request);
+            let out = decision_json(&explanation, &request);
             super::out(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&out).unwrap_or_default()
             ));
         }
         Format::Text => {
-            let mut text = format!("{}: {}\n{}\n", op, op.name(), explanation.summary(&decision));
+            let mut text = format!("{}: {}\n{}\n", op, op.name(), explanation.summary());
             if args.explain {
                 for note in explanation.notes() {
                     text.push_str(&format!("  note: {note}\n"));
@@ -174,8 +163,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn decision_json(decision: &Decision, explanation: &Explanation, request: &ims_iam::RouteMatch<'_>) -> Value {
-    let cite = |list: &[ims_iam::eval::CitedStatement]| -> Vec<Value> {
+fn decision_json(explanation: &Explanation, request: &ims_iam::RouteMatch<'_>) -> Value {
+    let decision = explanation.decision();
+    let cite = |list: &[ims_iam::CitedStatement]| -> Vec<Value> {
         list.iter()
             .map(|s| {
                 json!({
@@ -190,7 +180,7 @@ fn decision_json(decision: &Decision, explanation: &Explanation, request: &ims_i
             .collect()
     };
     let actions: Vec<Value> = explanation
-        .actions
+        .actions()
         .iter()
         .map(|a| {
             json!({
@@ -202,7 +192,7 @@ fn decision_json(decision: &Decision, explanation: &Explanation, request: &ims_i
         })
         .collect();
     let skipped: Vec<Value> = explanation
-        .skipped
+        .skipped()
         .iter()
         .map(|(action, situation)| json!({"action": action, "situation": situation.id()}))
         .collect();
@@ -217,8 +207,8 @@ fn decision_json(decision: &Decision, explanation: &Explanation, request: &ims_i
     })
 }
 
-fn outcome_str(o: ims_iam::eval::StatementOutcome) -> &'static str {
-    use ims_iam::eval::StatementOutcome as O;
+fn outcome_str(o: ims_iam::StatementOutcome) -> &'static str {
+    use ims_iam::StatementOutcome as O;
     match o {
         O::Applies => "applies",
         O::ConditionFails => "condition_fails",

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use ims_iam::matrix::import::{import_page, merge, to_toml};
+use ims_iam::import::{import_page, merge, to_toml};
 
 /// Output format of `matrix import`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]

@@ -3,6 +3,7 @@
 
 mod authorize;
 mod cloud;
+mod generate;
 mod import;
 mod json;
 mod lint;
@@ -40,6 +41,8 @@ enum Command {
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Generate the smallest policy that allows observed calls, and report what else it allows.
+    Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
     #[cfg(feature = "serve")]
     Serve(serve::Args),
@@ -94,6 +97,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Generate(args) => generate::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
     }

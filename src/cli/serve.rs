@@ -73,6 +73,10 @@ pub(crate) struct Args {
     /// Do not write a decision record per request (faster: decisions then take the fast path).
     #[arg(long)]
     no_decision_log: bool,
+    /// Shadow mode: decide and log every request as usual (`"enforced": false`) but answer allow; with
+    /// `--log-format json`, the log feeds `ims-iam generate --from log`.
+    #[arg(long, conflicts_with = "no_decision_log")]
+    dry_run: bool,
     /// The most bytes of request line and headers (at least 8192); beyond: 431.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
     max_header_bytes: usize,
@@ -159,12 +163,18 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     if args.ignore_groups_header {
         identity.groups = None;
     }
-    let authorizer = Arc::new(
-        Authorizer::new(Arc::clone(&store))
-            .with_identity_headers(identity)
-            .with_source_ip(source_ip)
-            .with_router(ims_iam::Router::default().with_cloud(args.cloud.cloud)),
-    );
+    let mut authorizer = Authorizer::new(Arc::clone(&store))
+        .with_identity_headers(identity)
+        .with_source_ip(source_ip)
+        .with_router(ims_iam::Router::default().with_cloud(args.cloud.cloud));
+    if args.dry_run {
+        authorizer = authorizer.dry_run();
+        tracing::warn!(
+            target: serve::SERVE_TARGET,
+            "shadow mode (--dry-run): every request is answered allow; decisions are only logged"
+        );
+    }
+    let authorizer = Arc::new(authorizer);
     let mode = match args.mode {
         Mode::Nginx => ForwardAuth::Nginx,
         Mode::Traefik => ForwardAuth::Traefik,

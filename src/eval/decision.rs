@@ -74,26 +74,30 @@ impl Reason {
     }
 }
 
-/// The decision on one request.
+/// The decision on one request, made by [`PolicySet::authorize`](crate::PolicySet::authorize) (only the
+/// decision procedure makes one).
 ///
 /// ```
-/// use ims_iam::{Decision, Reason};
-/// let d = Decision::from(Reason::ImplicitDeny);
+/// use ims_iam::{route, Context, PolicySet, Reason, Request};
+/// let delete = route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")?;
+/// let ctx = Context::default();
+/// let d = PolicySet::default().authorize(&Request::new(&delete, &ctx));
 /// assert!(!d.is_allowed());
+/// assert_eq!(d.reason(), Reason::ImplicitDeny);
 /// assert_eq!(d.as_str(), "deny");
+/// assert_eq!(d.to_string(), "deny (implicit_deny)");
+/// # Ok::<(), ims_iam::RouteError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
     reason: Reason,
 }
 
-impl From<Reason> for Decision {
-    fn from(reason: Reason) -> Decision {
+impl Decision {
+    /// The decision for `reason` (crate-private: callers cannot make an allow).
+    pub(crate) fn new(reason: Reason) -> Decision {
         Decision { reason }
     }
-}
-
-impl Decision {
     /// Whether the request may proceed: only for [`Reason::Allow`] and [`Reason::NoActionRequired`].
     pub fn is_allowed(&self) -> bool {
         matches!(self.reason, Reason::Allow | Reason::NoActionRequired)

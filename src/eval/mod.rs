@@ -1,14 +1,11 @@
-//! Evaluation: the request context, decisions and their explanation.
+//! Evaluation: the one decision procedure ([`PolicySet::decide`](crate::PolicySet::decide)), decisions
+//! and their explanation.
 
-mod authorize;
-mod context;
+mod decide;
 mod decision;
-mod limits;
 mod trace;
 
-pub use context::Context;
 pub use decision::{ActionVerdict, Decision, Reason, RequestError};
-pub use limits::{ContextError, ContextLimits};
 pub use trace::{
     ActionExplanation, CitedStatement, Explanation, NoTrace, ScopeNote, StatementOutcome, StatementRef,
     TraceEvent, TraceSink,

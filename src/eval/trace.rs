@@ -10,7 +10,7 @@
 use std::fmt;
 
 use crate::compile::Scope;
-use crate::eval::decision::{ActionVerdict, Decision};
+use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
 use crate::matrix::{Operation, Situation};
 use crate::policy::{Effect, Location};
 
@@ -112,6 +112,8 @@ pub enum TraceEvent<'a> {
         /// The verdict.
         verdict: ActionVerdict,
     },
+    /// The decision (last event).
+    Decision(Decision),
 }
 
 /// Receives what the evaluator did. Implement it to log decisions your own way.
@@ -173,15 +175,30 @@ pub struct ActionExplanation {
 }
 
 /// A decision with its reasons: built by [`PolicySet::explain`](crate::PolicySet::explain).
+///
+/// ```
+/// use ims_iam::{route, Context, Policy, PolicySet, Request, Scope};
+/// let set = PolicySet::new([Policy::parse("no-delete.json", Scope::Global, r#"{"Version": "1.1",
+///     "Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Action": ["ims:images:delete"]}]}"#).unwrap()]).unwrap();
+/// let delete = route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")?;
+/// let ctx = Context::default();
+/// let explanation = set.explain(&Request::new(&delete, &ctx));
+/// assert_eq!(explanation.decision().reason().as_str(), "explicit_deny");
+/// let deciding: Vec<String> = explanation.deciding().iter().map(ToString::to_string).collect();
+/// assert_eq!(deciding, ["no-delete.json statement 0 (NoDelete)"]);
+/// assert_eq!(explanation.actions()[0].action, "ims:images:delete");
+/// # Ok::<(), ims_iam::RouteError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Explanation {
+    decision: Option<Decision>,
     operation: Option<&'static Operation>,
     /// Per counted required action, in documented order.
-    pub actions: Vec<ActionExplanation>,
+    actions: Vec<ActionExplanation>,
     /// Conditional actions that did not count, with their situation.
-    pub skipped: Vec<(&'static str, Situation)>,
+    skipped: Vec<(&'static str, Situation)>,
     /// Attached policies out of scope or only partly in scope.
-    pub scopes: Vec<(String, Scope, ScopeNote)>,
+    scopes: Vec<(String, Scope, ScopeNote)>,
     pending: Vec<(&'static str, CitedStatement)>,
 }
 
@@ -189,6 +206,7 @@ impl TraceSink for Explanation {
     fn event(&mut self, event: TraceEvent<'_>) {
         match event {
             TraceEvent::Operation(op) => self.operation = Some(op),
+            TraceEvent::Decision(decision) => self.decision = Some(decision),
             TraceEvent::Scope { policy, scope, note } => {
                 self.scopes.push((policy.to_owned(), scope.clone(), note));
             }
@@ -241,16 +259,62 @@ impl TraceSink for Explanation {
 }
 
 impl Explanation {
+    /// The decision explained.
+    pub fn decision(&self) -> Decision {
+        // Every explanation comes from the decision procedure, whose last event is the decision; a
+        // default one (never filled) reads as an error, never as an allow.
+        self.decision
+            .unwrap_or(Decision::new(Reason::Error(RequestError::SituationRequired)))
+    }
+
     /// The operation decided.
     pub fn operation(&self) -> Option<&'static Operation> {
         self.operation
     }
 
+    /// Per counted required action, in documented order: its verdict and statements.
+    pub fn actions(&self) -> &[ActionExplanation] {
+        &self.actions
+    }
+
+    /// The conditional actions that did not count, with their situation.
+    pub fn skipped(&self) -> &[(&'static str, Situation)] {
+        &self.skipped
+    }
+
+    /// The attached policies out of scope or only partly in scope, with their attachment.
+    pub fn scopes(&self) -> &[(String, Scope, ScopeNote)] {
+        &self.scopes
+    }
+
+    /// The statements that determined the decision, in action order, each once: the Allow statements
+    /// that allowed every action of an allow, the Deny statements of the explicitly denied actions of
+    /// an explicit deny; none for an implicit deny, an error or an API that requires no action.
+    pub fn deciding(&self) -> Vec<&CitedStatement> {
+        let wanted = match self.decision().reason() {
+            Reason::Allow => ActionVerdict::Allow,
+            Reason::ExplicitDeny => ActionVerdict::ExplicitDeny,
+            Reason::ImplicitDeny | Reason::NoActionRequired | Reason::Error(_) => return Vec::new(),
+        };
+        let mut out: Vec<&CitedStatement> = Vec::new();
+        for a in self.actions.iter().filter(|a| a.verdict == wanted) {
+            for s in &a.deciding {
+                if !out
+                    .iter()
+                    .any(|o| o.policy == s.policy && o.statement == s.statement && o.sid == s.sid)
+                {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
     /// One readable paragraph: the decision, then per action its verdict and deciding statements, e.g.
     /// `denied: ims:images:get is not allowed by any statement; ims:images:update allowed by tag.json
     /// statement 0`.
-    pub fn summary(&self, decision: &Decision) -> String {
-        use crate::eval::decision::Reason;
+    pub fn summary(&self) -> String {
+        let decision = self.decision();
         let head = match decision.reason() {
             Reason::Allow => "allowed",
             Reason::NoActionRequired => "allowed: the API requires no action",

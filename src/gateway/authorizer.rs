@@ -1,21 +1,23 @@
 //! Deciding one HTTP request: identity from headers, routing, the decision, the log record.
+//!
+//! [`Authorizer::authorize_parts`] reads as the steps: who ([`Identity`]), what (the route), the
+//! decision, the answer. None of them allocates for a caller named by groups (the decision log off).
 
-use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http::{HeaderMap, Request, StatusCode};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use super::identity::{self, HeaderProblem, IdentityHeaders, PeerAddr, SourceIp};
+use super::answer::{Authorized, Message, Rejection};
+use super::identity::{self, Groups, HeaderProblem, IdentityHeaders, PeerAddr, SourceIp, SourceIpText};
+use super::log::{self, Record, emit};
 use super::store::PolicyStore;
-use crate::eval::{ActionExplanation, ActionVerdict, Context, Decision, Reason};
+use crate::compile::PolicySet;
+use crate::eval::{Decision, Reason};
 use crate::matrix::Operation;
+use crate::request::{Context, ContextLimits, Request as DecisionRequest};
 use crate::route::Router;
-
-/// The `tracing` target of decision records.
-pub const DECISION_TARGET: &str = "ims_iam::decision";
 
 /// Decides HTTP requests against a [`PolicyStore`]: the shared core of the tower layer and of
 /// `ims-iam serve`. See the [module docs](crate::gateway) for headers, answers and logs.
@@ -25,209 +27,66 @@ pub struct Authorizer {
     identity: IdentityHeaders,
     source_ip: SourceIp,
     router: Router,
+    limits: ContextLimits,
+    enforce: bool,
 }
 
-/// An allowed request: the extension the layer attaches before passing the request on.
-///
-/// ```
-/// # use std::sync::Arc;
-/// # use ims_iam::gateway::{Authorized, Authorizer, PolicyStore};
-/// # let p = ims_iam::principals::Principals::from_json_with(r#"{"policies": {}, "groups": {"g": {}}}"#, |_| Ok(String::new()))?;
-/// # let authorizer = Authorizer::new(Arc::new(PolicyStore::new(p)));
-/// // GET /versions requires no action.
-/// let request = http::Request::get("/").header("X-User-Groups", "g").body(())?;
-/// let authorized: Authorized = authorizer.authorize_request(&request).map_err(|r| r.to_string())?;
-/// assert_eq!(authorized.decision().reason().as_str(), "no_action_required");
-/// assert_eq!(authorized.revision(), 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Authorized {
-    decision: Decision,
-    operation: &'static Operation,
-    principal: Option<String>,
-    revision: u64,
+/// Who the trusted headers say the caller is.
+struct Identity<'h> {
+    user: Option<&'h str>,
+    groups: Groups<'h>,
+    user_id: Option<&'h str>,
+    domain: Option<&'h str>,
+    project: Option<&'h str>,
+    enterprise_project: Option<&'h str>,
+    source_ip: Option<SourceIpText<'h>>,
 }
 
-impl Authorized {
-    /// The decision (an allow, or no action required).
-    pub fn decision(&self) -> Decision {
-        self.decision
-    }
-    /// The documented API the request routed to.
-    pub fn operation(&self) -> &'static Operation {
-        self.operation
-    }
-    /// The user name the layer in front asserted, if any.
-    pub fn principal(&self) -> Option<&str> {
-        self.principal.as_deref()
-    }
-    /// The revision of the policy set that decided.
-    pub fn revision(&self) -> u64 {
-        self.revision
+impl<'h> Identity<'h> {
+    /// The request's context: the condition keys the headers give, bounded by `limits`.
+    fn context<'s>(&'s self, now: OffsetDateTime, limits: &ContextLimits) -> Result<Context<'s>, Message> {
+        let pairs = [
+            ("g:UserName", self.user),
+            ("g:UserId", self.user_id),
+            ("g:DomainName", self.domain),
+            ("g:SourceIp", self.source_ip.as_ref().map(SourceIpText::as_str)),
+        ];
+        let present = pairs.into_iter().filter_map(|(k, v)| Some((k, v?)));
+        let mut ctx = Context::from_untrusted(present, limits)
+            .map_err(|e| Message::Text(format!("invalid identity headers: {e}")))?
+            .with_current_time(now);
+        if let Some(p) = self.project {
+            ctx = ctx.with_project(p);
+        }
+        if let Some(e) = self.enterprise_project {
+            ctx = ctx.with_enterprise_project(e);
+        }
+        Ok(ctx)
     }
 }
 
-/// A request that may not pass: its status, and a body in the cloud's error style.
-///
-/// ```
-/// # use std::sync::Arc;
-/// # use ims_iam::gateway::{Authorizer, PolicyStore};
-/// # let p = ims_iam::principals::Principals::from_json_with(r#"{"policies": {}}"#, |_| Ok(String::new()))?;
-/// # let authorizer = Authorizer::new(Arc::new(PolicyStore::new(p)));
-/// let hostile = http::Request::get("/v2/images/%2e%2e/x")
-///     .header("X-User-Name", "alice")
-///     .header("X-Request-Id", "req-1")
-///     .body(())?;
-/// let rejection = authorizer.authorize_request(&hostile).unwrap_err();
-/// assert_eq!(rejection.status(), 400);
-/// let response: http::Response<String> = rejection.to_response();
-/// let body: serde_json::Value = serde_json::from_str(response.body())?;
-/// assert_eq!(body["error_code"], "IMSIAM.4000");
-/// assert_eq!(body["request_id"], "req-1");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{status} {code}: {message}")]
-pub struct Rejection {
+/// Records the refusal in `record`, writes the record, and builds the rejection.
+fn reject(
+    record: &mut Record<'_>,
     status: StatusCode,
     code: &'static str,
     kind: &'static str,
-    message: String,
-    request_id: Option<String>,
-    decision: Option<Decision>,
-    revision: u64,
-}
-
-impl Rejection {
-    /// 400, 401 or 403.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-    /// `IMSIAM.4000`, ... (see the [module docs](crate::gateway)).
-    pub fn error_code(&self) -> &'static str {
-        self.code
-    }
-    /// The human-readable message.
-    pub fn error_msg(&self) -> &str {
-        &self.message
-    }
-    /// A stable snake_case id of the cause: a route error's kind, `duplicate_header`,
-    /// `invalid_header`, `too_many_groups`, a request error's kind, `unauthenticated`,
-    /// `explicit_deny`, `implicit_deny`.
-    pub fn kind(&self) -> &'static str {
-        self.kind
-    }
-    /// The policy decision, when one was made (403, and 400 for a request error such as
-    /// `project_mismatch`); `None` when the request was refused before (bad headers, unroutable,
-    /// unauthenticated).
-    pub fn decision(&self) -> Option<Decision> {
-        self.decision
-    }
-    /// The revision of the policy set that decided.
-    pub fn revision(&self) -> u64 {
-        self.revision
-    }
-    /// The JSON body: `{"error_code", "error_msg", "request_id"?}`.
-    pub fn to_json(&self) -> String {
-        let mut body = serde_json::json!({"error_code": self.code, "error_msg": self.message});
-        if let (Some(id), Some(map)) = (&self.request_id, body.as_object_mut()) {
-            map.insert("request_id".into(), id.clone().into());
-        }
-        body.to_string()
-    }
-    /// The HTTP response: the status, `Content-Type: application/json`, the JSON body.
-    pub fn to_response<B: From<String>>(&self) -> Response<B> {
-        let mut response = Response::new(B::from(self.to_json()));
-        *response.status_mut() = self.status;
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
-    }
-}
-
-/// What one record of the decision log says (see the module docs).
-struct Record<'a> {
-    time: OffsetDateTime,
-    request_id: Option<&'a str>,
-    principal: Option<&'a str>,
-    groups: String,
-    method: &'a str,
-    operation: Option<&'static Operation>,
-    decision: Option<Decision>,
-    status: u16,
-    error_code: Option<&'static str>,
-    error_kind: Option<&'static str>,
-    deciding: Option<String>,
-    revision: u64,
-    source_ip: Option<&'a str>,
-    project: Option<&'a str>,
-}
-
-fn emit(r: &Record<'_>) {
-    let time = r.time.format(&Rfc3339).unwrap_or_default();
-    tracing::info!(
-        target: DECISION_TARGET,
-        time = %time,
-        request_id = r.request_id,
-        principal = r.principal,
-        groups = %r.groups,
-        method = r.method,
-        template = r.operation.map(Operation::template),
-        operation = r.operation.map(Operation::name),
-        decision = r.decision.map_or("deny", |d| d.as_str()),
-        reason = r.decision.map_or("error", |d| d.reason().as_str()),
-        status = r.status,
-        error_code = r.error_code,
-        error_kind = r.error_kind,
-        deciding = r.deciding.as_deref(),
-        revision = r.revision,
-        source_ip = r.source_ip,
-        project = r.project,
-        "decision"
-    );
-}
-
-/// `policy#index(Sid)` for every statement that decided, in action order, without repeats: the Allow
-/// statements of an allow, the Deny statements of an explicit deny, none for an implicit deny.
-fn deciding(decision: Decision, actions: &[ActionExplanation]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let wanted = match decision.reason() {
-        Reason::Allow => ActionVerdict::Allow,
-        Reason::ExplicitDeny => ActionVerdict::ExplicitDeny,
-        _ => return String::new(),
-    };
-    for a in actions.iter().filter(|a| a.verdict == wanted) {
-        for s in &a.deciding {
-            let cite = match &s.sid {
-                Some(sid) => format!("{}#{}({sid})", s.policy, s.statement),
-                None => format!("{}#{}", s.policy, s.statement),
-            };
-            if !out.contains(&cite) {
-                out.push(cite);
-            }
-        }
-    }
-    out.join(",")
-}
-
-struct Required<'a>(&'a Operation, &'a Context<'a>);
-
-impl fmt::Display for Required<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut first = true;
-        for a in self.0.actions() {
-            if a.situation().is_none_or(|s| self.1.has_situation(s)) {
-                if !first {
-                    f.write_str(", ")?;
-                }
-                f.write_str(a.action())?;
-                first = false;
-            }
-        }
-        Ok(())
+    message: Message,
+) -> Rejection {
+    record.status = status.as_u16();
+    record.error_code = Some(code);
+    record.error_kind = Some(kind);
+    emit(record);
+    Rejection {
+        status,
+        code,
+        kind,
+        message,
+        request_id: record.request_id.map(str::to_owned),
+        decision: record.decision,
+        revision: record.revision,
+        decision_id: record.decision_id,
+        enforced: record.enforced,
     }
 }
 
@@ -239,7 +98,38 @@ impl Authorizer {
             identity: IdentityHeaders::default(),
             source_ip: SourceIp::default(),
             router: Router::default(),
+            limits: ContextLimits::default(),
+            enforce: true,
         }
+    }
+
+    /// Shadow mode: decides and logs every request exactly as usual (records say `"enforced": false`),
+    /// but refusals are to be let through: [`Rejection::is_enforced`] is `false`, the tower layer passes
+    /// the request on (with the [`Rejection`] as an extension) and `ims-iam serve --dry-run` answers 200.
+    /// For observing a workload before enforcing a policy (see `ims-iam generate --from log`).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use ims_iam::gateway::{Authorizer, PolicyStore};
+    /// # let p = ims_iam::Principals::from_json_with(r#"{"policies": {}, "groups": {"g": {}}}"#, |_| Ok(String::new()))?;
+    /// let authorizer = Authorizer::new(Arc::new(PolicyStore::new(p))).dry_run();
+    /// let delete = http::Request::delete("/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")
+    ///     .header("X-User-Groups", "g")
+    ///     .body(())?;
+    /// let rejection = authorizer.authorize_request(&delete).unwrap_err();
+    /// assert_eq!(rejection.error_code(), "IMSIAM.4031");
+    /// assert!(!rejection.is_enforced());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn dry_run(mut self) -> Authorizer {
+        self.enforce = false;
+        self
+    }
+
+    /// `false` in shadow mode.
+    pub fn enforces(&self) -> bool {
+        self.enforce
     }
 
     /// Uses other header names.
@@ -273,42 +163,33 @@ impl Authorizer {
     /// gateway): 400 `IMSIAM.4003`, logged like a decision.
     #[cfg(feature = "serve")]
     pub(crate) fn reject_unforwarded(&self, headers: &HeaderMap, message: String) -> Rejection {
-        let request_id = identity::single(headers, self.identity.request_id.as_ref())
+        let mut record = Record::new(
+            OffsetDateTime::now_utc(),
+            "-",
+            self.store.revision(),
+            self.enforce,
+        );
+        record.request_id = identity::single(headers, self.identity.request_id.as_ref())
             .ok()
             .flatten();
-        let revision = self.store.revision();
-        let record = Record {
-            time: OffsetDateTime::now_utc(),
-            request_id,
-            principal: identity::single(headers, Some(&self.identity.user))
-                .ok()
-                .flatten(),
-            groups: String::new(),
-            method: "-",
-            operation: None,
-            decision: None,
-            status: 400,
-            error_code: Some("IMSIAM.4003"),
-            error_kind: Some("missing_forwarded_request"),
-            deciding: None,
-            revision,
-            source_ip: None,
-            project: None,
-        };
-        emit(&record);
-        Rejection {
-            status: StatusCode::BAD_REQUEST,
-            code: "IMSIAM.4003",
-            kind: "missing_forwarded_request",
-            message,
-            request_id: request_id.map(str::to_owned),
-            decision: None,
-            revision,
-        }
+        record.principal = identity::single(headers, Some(&self.identity.user))
+            .ok()
+            .flatten();
+        reject(
+            &mut record,
+            StatusCode::BAD_REQUEST,
+            "IMSIAM.4003",
+            "missing_forwarded_request",
+            Message::Text(message),
+        )
     }
 
     /// Decides an [`http::Request`]: its method, its target as received (path and query), its identity
     /// headers and, for [`SourceIp::Peer`], its [`PeerAddr`] extension. The body is not looked at.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a rejection is returned by value: boxing it would allocate on the deny path, which allocates nothing"
+    )]
     pub fn authorize_request<B>(&self, request: &Request<B>) -> Result<Authorized, Rejection> {
         let target = request
             .uri()
@@ -321,7 +202,11 @@ impl Authorizer {
 
     /// Decides a request given as parts: the method token, the request-target as received, the headers
     /// and the peer address (forward-auth services take the first two from headers).
-    pub fn authorize_parts(
+    #[expect(
+        clippy::result_large_err,
+        reason = "a rejection is returned by value: boxing it would allocate on the deny path, which allocates nothing"
+    )]
+    pub(crate) fn authorize_parts(
         &self,
         method: &str,
         target: &str,
@@ -330,177 +215,183 @@ impl Authorizer {
     ) -> Result<Authorized, Rejection> {
         let snapshot = self.store.snapshot();
         let now = OffsetDateTime::now_utc();
-        let ids = &self.identity;
-        let request_id = identity::single(headers, ids.request_id.as_ref()).ok().flatten();
-        let mut record = Record {
-            time: now,
-            request_id,
-            principal: None,
-            groups: String::new(),
-            method,
-            operation: None,
-            decision: None,
-            status: 200,
-            error_code: None,
-            error_kind: None,
-            deciding: None,
-            revision: snapshot.revision(),
-            source_ip: None,
-            project: None,
-        };
-        let reject = |record: &mut Record<'_>,
-                      status: StatusCode,
-                      code: &'static str,
-                      kind: &'static str,
-                      message: String| {
-            record.status = status.as_u16();
-            record.error_code = Some(code);
-            record.error_kind = Some(kind);
-            emit(record);
-            Rejection {
-                status,
-                code,
-                kind,
-                message,
-                request_id: record.request_id.map(str::to_owned),
-                decision: record.decision,
-                revision: record.revision,
-            }
-        };
+        let mut record = Record::new(now, method, snapshot.revision(), self.enforce);
+        record.request_target = Some(target);
+        record.request_id = identity::single(headers, self.identity.request_id.as_ref())
+            .ok()
+            .flatten();
+
         // 1. Who: the trusted identity headers.
-        let identity = (|| {
-            let user = identity::single(headers, Some(&ids.user))?;
-            let groups = identity::groups(headers, ids.groups.as_ref())?;
-            let user_id = identity::single(headers, ids.user_id.as_ref())?;
-            let domain = identity::single(headers, ids.domain_name.as_ref())?;
-            let project = identity::single(headers, ids.project.as_ref())?;
-            let ep = identity::single(headers, ids.enterprise_project.as_ref())?;
-            let source_ip = self.source_ip.resolve(headers, peer)?;
-            Ok::<_, HeaderProblem>((user, groups, user_id, domain, project, ep, source_ip))
-        })();
-        let (user, groups, user_id, domain, project, ep, source_ip) = match identity {
-            Ok(parts) => parts,
+        let who = match self.identify(headers, peer) {
+            Ok(who) => who,
             Err(problem) => {
                 let kind = match problem {
                     HeaderProblem::Duplicate(_) => "duplicate_header",
                     HeaderProblem::NotAscii(_) => "invalid_header",
                     HeaderProblem::TooManyGroups => "too_many_groups",
                 };
-                let msg = format!("invalid identity headers: {problem}");
+                let message = Message::Text(format!("invalid identity headers: {problem}"));
                 return Err(reject(
                     &mut record,
                     StatusCode::BAD_REQUEST,
                     "IMSIAM.4001",
                     kind,
-                    msg,
+                    message,
                 ));
             }
         };
-        record.principal = user;
-        record.project = project;
-        record.source_ip = source_ip.as_deref();
-        if user.is_none() && groups.is_empty() {
-            let msg = "no authenticated principal: the request has no user name and no group".to_owned();
+        record.principal = who.user;
+        record.project = who.project;
+        record.source_ip = who.source_ip.as_ref().map(SourceIpText::as_str);
+        if who.user.is_none() && who.groups.is_empty() {
+            let message = Message::Text(
+                "no authenticated principal: the request has no user name and no group".to_owned(),
+            );
             return Err(reject(
                 &mut record,
                 StatusCode::UNAUTHORIZED,
                 "IMSIAM.4010",
                 "unauthenticated",
-                msg,
+                message,
             ));
         }
-        let grants = snapshot.principals().grants(user, groups.iter().copied());
-        record.groups = grants.groups().collect::<Vec<_>>().join(",");
+        let principals = snapshot.principals();
+        let caller = principals.caller(who.user, who.groups.iter());
+        record.caller = Some(&caller);
 
         // 2. What: the documented API.
-        let request = match self.router.route(method, target) {
-            Ok(r) => r,
+        let route = match self.router.route(method, target) {
+            Ok(route) => route,
             Err(e) => {
-                let msg = format!("invalid request: {e}");
+                let message = Message::Text(format!("invalid request: {e}"));
                 return Err(reject(
                     &mut record,
                     StatusCode::BAD_REQUEST,
                     "IMSIAM.4000",
                     e.kind(),
-                    msg,
+                    message,
                 ));
             }
         };
-        let op = request.operation();
-        record.operation = Some(op);
+        let operation = route.operation();
+        record.operation = Some(operation);
 
         // 3. The decision.
-        let mut ctx = Context::default().with_current_time(now);
-        if let Some(p) = project {
-            ctx = ctx.with_project(p);
-        }
-        if let Some(e) = ep {
-            ctx = ctx.with_enterprise_project(e);
-        }
-        if let Some(u) = user {
-            ctx.push_value("g:UserName", u);
-        }
-        if let Some(u) = user_id {
-            ctx.push_value("g:UserId", u);
-        }
-        if let Some(d) = domain {
-            ctx.push_value("g:DomainName", d);
-        }
-        if let Some(ip) = &source_ip {
-            ctx.push_value("g:SourceIp", ip);
-        }
-        let decision = if tracing::enabled!(target: DECISION_TARGET, tracing::Level::INFO) {
-            let (decision, actions) = grants.explain(&request, &ctx);
-            record.deciding = Some(deciding(decision, &actions));
-            decision
-        } else {
-            grants.authorize(&request, &ctx)
-        };
-        record.decision = Some(decision);
-        let who = user.map_or_else(|| "the caller".to_owned(), |u| format!("user `{u}`"));
-        match decision.reason() {
-            Reason::Allow | Reason::NoActionRequired => {
-                emit(&record);
-                Ok(Authorized {
-                    decision,
-                    operation: op,
-                    principal: user.map(str::to_owned),
-                    revision: record.revision,
-                })
-            }
-            Reason::ExplicitDeny => {
-                let msg = format!(
-                    "{who} is explicitly denied `{op}` (requires {})",
-                    Required(op, &ctx)
-                );
-                Err(reject(
-                    &mut record,
-                    StatusCode::FORBIDDEN,
-                    "IMSIAM.4030",
-                    "explicit_deny",
-                    msg,
-                ))
-            }
-            Reason::ImplicitDeny => {
-                let msg = format!("{who} is not allowed `{op}` (requires {})", Required(op, &ctx));
-                Err(reject(
-                    &mut record,
-                    StatusCode::FORBIDDEN,
-                    "IMSIAM.4031",
-                    "implicit_deny",
-                    msg,
-                ))
-            }
-            Reason::Error(e) => {
-                let msg = format!("the request cannot be decided: {e}");
-                Err(reject(
+        let ctx = match who.context(now, &self.limits) {
+            Ok(ctx) => ctx,
+            Err(message) => {
+                return Err(reject(
                     &mut record,
                     StatusCode::BAD_REQUEST,
-                    "IMSIAM.4002",
-                    e.kind(),
-                    msg,
-                ))
+                    "IMSIAM.4001",
+                    "limit_exceeded",
+                    message,
+                ));
             }
+        };
+        let request = DecisionRequest::new(&route, &ctx).with_owners(caller.owners());
+        let decision = decide(principals.policy_set(), &request, &mut record);
+
+        // 4. The answer.
+        answer(decision, operation, who.user, &ctx, &mut record)
+    }
+
+    /// Reads the identity headers and the source address.
+    fn identify<'h>(
+        &self,
+        headers: &'h HeaderMap,
+        peer: Option<IpAddr>,
+    ) -> Result<Identity<'h>, HeaderProblem> {
+        let ids = &self.identity;
+        Ok(Identity {
+            user: identity::single(headers, Some(&ids.user))?,
+            groups: identity::groups(headers, ids.groups.as_ref())?,
+            user_id: identity::single(headers, ids.user_id.as_ref())?,
+            domain: identity::single(headers, ids.domain_name.as_ref())?,
+            project: identity::single(headers, ids.project.as_ref())?,
+            enterprise_project: identity::single(headers, ids.enterprise_project.as_ref())?,
+            source_ip: self.source_ip.resolve(headers, peer)?,
+        })
+    }
+}
+
+/// Decides, explaining the decision only when the record is written (to name the deciding statements,
+/// `policy#index(Sid)`).
+fn decide(set: &PolicySet, request: &DecisionRequest<'_>, record: &mut Record<'_>) -> Decision {
+    let decision = if log::enabled() {
+        let explanation = set.explain(request);
+        let cites: Vec<String> = explanation
+            .deciding()
+            .iter()
+            .map(|s| match &s.sid {
+                Some(sid) => format!("{}#{}({sid})", s.policy, s.statement),
+                None => format!("{}#{}", s.policy, s.statement),
+            })
+            .collect();
+        record.deciding = Some(cites.join(","));
+        explanation.decision()
+    } else {
+        set.authorize(request)
+    };
+    record.decision = Some(decision);
+    decision
+}
+
+/// The answer to a decided request: authorized, or refused with the decision's status and message.
+#[expect(
+    clippy::result_large_err,
+    reason = "a rejection is returned by value: boxing it would allocate on the deny path, which allocates nothing"
+)]
+fn answer(
+    decision: Decision,
+    operation: &'static Operation,
+    user: Option<&str>,
+    ctx: &Context<'_>,
+    record: &mut Record<'_>,
+) -> Result<Authorized, Rejection> {
+    match decision.reason() {
+        Reason::Allow | Reason::NoActionRequired => {
+            emit(record);
+            Ok(Authorized {
+                decision,
+                operation,
+                principal: user.map(str::to_owned),
+                revision: record.revision,
+                decision_id: record.decision_id,
+            })
+        }
+        Reason::ExplicitDeny | Reason::ImplicitDeny => {
+            let explicit = decision.reason() == Reason::ExplicitDeny;
+            let counted = operation
+                .actions()
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.situation().is_none_or(|s| ctx.has_situation(s)))
+                .fold(0u64, |mask, (i, _)| {
+                    mask | 1u64.checked_shl(i as u32).unwrap_or(0)
+                });
+            let message = Message::Denied {
+                explicit,
+                user: user.map(str::to_owned),
+                operation,
+                counted,
+            };
+            let (code, kind) = if explicit {
+                ("IMSIAM.4030", "explicit_deny")
+            } else {
+                ("IMSIAM.4031", "implicit_deny")
+            };
+            Err(reject(record, StatusCode::FORBIDDEN, code, kind, message))
+        }
+        Reason::Error(e) => {
+            let message = Message::Text(format!("the request cannot be decided: {e}"));
+            Err(reject(
+                record,
+                StatusCode::BAD_REQUEST,
+                "IMSIAM.4002",
+                e.kind(),
+                message,
+            ))
         }
     }
 }

@@ -123,37 +123,88 @@ pub(crate) fn single<'h>(
     Ok((!value.is_empty()).then_some(value))
 }
 
-/// The asserted groups: comma-separated, trimmed, empty entries dropped.
+/// The asserted groups of a header: comma-separated, trimmed, empty entries dropped; at most
+/// [`MAX_GROUPS`]. Kept as the header's text (nothing allocated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Groups<'h>(&'h str);
+
+impl<'h> Groups<'h> {
+    /// The groups, in the order given.
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'h str> {
+        self.0.split(',').map(str::trim).filter(|g| !g.is_empty())
+    }
+
+    /// Whether the list names no group.
+    pub(crate) fn is_empty(self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+/// The asserted groups.
 pub(crate) fn groups<'h>(
     headers: &'h HeaderMap,
     name: Option<&HeaderName>,
-) -> Result<Vec<&'h str>, HeaderProblem> {
+) -> Result<Groups<'h>, HeaderProblem> {
     let Some(list) = single(headers, name)? else {
-        return Ok(Vec::new());
+        return Ok(Groups::default());
     };
-    let groups: Vec<&str> = list.split(',').map(str::trim).filter(|g| !g.is_empty()).collect();
-    if groups.len() > MAX_GROUPS {
+    let groups = Groups(list);
+    if groups.iter().nth(MAX_GROUPS).is_some() {
         return Err(HeaderProblem::TooManyGroups);
     }
     Ok(groups)
 }
 
+/// The text of `g:SourceIp`: a header's value, or the peer address written inline (nothing allocated).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SourceIpText<'h> {
+    /// From a header.
+    Header(&'h str),
+    /// The peer address as text: `buf[..len]`.
+    Peer { buf: [u8; 48], len: usize },
+}
+
+impl SourceIpText<'_> {
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            SourceIpText::Header(text) => text,
+            SourceIpText::Peer { buf, len } => buf
+                .get(..*len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn peer(ip: IpAddr) -> SourceIpText<'static> {
+        use std::io::Write as _;
+        let mut buf = [0u8; 48];
+        let mut rest = &mut buf[..];
+        // An IPv6 address has at most 45 characters: the write always fits.
+        let len = match write!(rest, "{ip}") {
+            Ok(()) => 48 - rest.len(),
+            Err(_) => 0,
+        };
+        SourceIpText::Peer { buf, len }
+    }
+}
+
 impl SourceIp {
     /// The value for `g:SourceIp`, as text (an unparseable header value is passed on as it is: conditions
     /// on it are then resolved on the safe side).
-    pub(crate) fn resolve(
+    pub(crate) fn resolve<'h>(
         &self,
-        headers: &HeaderMap,
+        headers: &'h HeaderMap,
         peer: Option<IpAddr>,
-    ) -> Result<Option<String>, HeaderProblem> {
+    ) -> Result<Option<SourceIpText<'h>>, HeaderProblem> {
         match self {
-            SourceIp::Peer => Ok(peer.map(|ip| ip.to_string())),
+            SourceIp::Peer => Ok(peer.map(SourceIpText::peer)),
             SourceIp::None => Ok(None),
             SourceIp::Header(name) => Ok(single(headers, Some(name))?
                 .and_then(|v| v.rsplit(',').next())
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
-                .map(str::to_owned)),
+                .map(SourceIpText::Header)),
         }
     }
 }
@@ -185,7 +236,10 @@ mod tests {
         let mut h = HeaderMap::new();
         let g = HeaderName::from_static("x-user-groups");
         h.insert(&g, HeaderValue::from_static("a, b,,c "));
-        assert_eq!(groups(&h, Some(&g)).unwrap(), ["a", "b", "c"]);
+        assert_eq!(
+            groups(&h, Some(&g)).unwrap().iter().collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         let many = vec!["g"; MAX_GROUPS + 1].join(",");
         h.insert(&g, HeaderValue::from_str(&many).unwrap());
         assert_eq!(groups(&h, Some(&g)), Err(HeaderProblem::TooManyGroups));
@@ -194,16 +248,33 @@ mod tests {
         h.insert(&xff, HeaderValue::from_static("203.0.113.9, 10.0.0.7"));
         let from_header = SourceIp::Header(xff);
         assert_eq!(
-            from_header.resolve(&h, None).unwrap().as_deref(),
+            from_header
+                .resolve(&h, None)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
             Some("10.0.0.7")
         );
         let peer = Some(IpAddr::from([127, 0, 0, 1]));
         assert_eq!(
-            SourceIp::Peer.resolve(&h, peer).unwrap().as_deref(),
+            SourceIp::Peer
+                .resolve(&h, peer)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
             Some("127.0.0.1")
         );
-        assert_eq!(SourceIp::None.resolve(&h, peer).unwrap(), None);
+        let v6 = Some(IpAddr::from([0xffff_u16; 8]));
+        assert_eq!(
+            SourceIp::Peer
+                .resolve(&h, v6)
+                .unwrap()
+                .as_ref()
+                .map(SourceIpText::as_str),
+            Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+        );
+        assert!(SourceIp::None.resolve(&h, peer).unwrap().is_none());
         let absent = SourceIp::Header(HeaderName::from_static("x-real-ip"));
-        assert_eq!(absent.resolve(&h, peer).unwrap(), None);
+        assert!(absent.resolve(&h, peer).unwrap().is_none());
     }
 }

@@ -9,13 +9,15 @@ use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::authorizer::{Authorizer, Rejection};
+use super::answer::Rejection;
+use super::authorizer::Authorizer;
 
 /// A [`tower_layer::Layer`] that authorizes every request with an [`Authorizer`].
 ///
 /// Allowed requests reach the inner service with an [`Authorized`](super::Authorized) extension;
 /// the others are answered by the layer itself ([`Rejection::to_response`]: 400, 401 or 403 with a
-/// JSON body) and never reach it. The response body type needs `From<String>` (hyper's
+/// JSON body) and never reach it. In shadow mode ([`Authorizer::dry_run`]) they reach it too, with the
+/// [`Rejection`] as an extension instead. The response body type needs `From<String>` (hyper's
 /// `Full<Bytes>`, axum's `Body`, `String`, ...).
 ///
 /// ```
@@ -118,6 +120,14 @@ where
         match self.authorizer.authorize_request(&request) {
             Ok(authorized) => {
                 request.extensions_mut().insert(authorized);
+                ResponseFuture {
+                    state: State::Inner {
+                        future: self.inner.call(request),
+                    },
+                }
+            }
+            Err(rejection) if !rejection.is_enforced() => {
+                request.extensions_mut().insert(rejection);
                 ResponseFuture {
                     state: State::Inner {
                         future: self.inner.call(request),

@@ -4,7 +4,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use ims_iam::gateway::{Authorizer, PolicyStore};
-//! use ims_iam::principals::Principals;
+//! use ims_iam::Principals;
 //!
 //! let principals = Principals::from_json_with(
 //!     r#"{"policies": {"read": "read.json"},
@@ -64,7 +64,7 @@
 //! | status | `error_code` | when |
 //! |---|---|---|
 //! | 400 | `IMSIAM.4000` | the method and target route to no documented API or are malformed (`dot_segment`, `not_found`, ...) |
-//! | 400 | `IMSIAM.4001` | an identity header is duplicated, not visible ASCII, or lists too many groups |
+//! | 400 | `IMSIAM.4001` | an identity header is duplicated, not visible ASCII, lists too many groups, or is over the [`ContextLimits`](crate::ContextLimits) (`limit_exceeded`, e.g. a user name of more than 4,096 bytes) |
 //! | 400 | `IMSIAM.4002` | the request cannot be decided (`project_mismatch`, `situation_required`) |
 //! | 400 | `IMSIAM.4003` | (`ims-iam serve`) the gateway did not say which request to authorize |
 //! | 401 | `IMSIAM.4010` | no user name and no group: the layer in front did not authenticate the caller |
@@ -74,19 +74,27 @@
 //! # Decision logs
 //!
 //! Every decision, allowed or not, is one `tracing` event at level INFO with target
-//! [`DECISION_TARGET`] (`ims_iam::decision`) and the fields `time`, `request_id`, `principal`, `groups`,
-//! `method`, `template`, `operation`, `decision`, `reason`, `status`, `error_code`, `error_kind`,
-//! `deciding` (the deciding statements, `policy#index(Sid)`), `revision` (of the policy set),
-//! `source_ip` and `project`. When that event is enabled the decision is explained (to name the deciding
-//! statements); when it is filtered out the fast path runs. Reloads are logged with target
-//! `ims_iam::reload`.
+//! [`DECISION_TARGET`] (`ims_iam::decision`) and the fields `time`, `decision_id` (a [`DecisionId`], also
+//! in the answer's `X-Decision-Id` header and error body), `enforced` (`false` in shadow mode,
+//! [`Authorizer::dry_run`]), `request_id`, `principal`, `groups`, `method`, `request_target` (as
+//! received; with `method`, what `ims-iam generate --from log` replays), `template`, `operation`,
+//! `decision`, `reason`, `status`, `error_code`, `error_kind`, `deciding` (the deciding statements,
+//! `policy#index(Sid)`), `revision` (of the policy set), `source_ip` and `project`. When that event is
+//! enabled the decision is explained (to name the deciding statements); when it is filtered out the fast
+//! path runs. Reloads are logged with target `ims_iam::reload`.
 
+mod answer;
 mod authorizer;
+mod decision_id;
 mod identity;
 mod layer;
+mod log;
 mod store;
 
-pub use authorizer::{Authorized, Authorizer, DECISION_TARGET, Rejection};
+pub use answer::{Authorized, Rejection};
+pub use authorizer::Authorizer;
+pub use decision_id::DecisionId;
 pub use identity::{IdentityHeaders, MAX_GROUPS, PeerAddr, SourceIp};
 pub use layer::{Authorize, AuthorizeLayer, ResponseFuture};
+pub use log::DECISION_TARGET;
 pub use store::{PolicyStore, RELOAD_TARGET, ReloadError, Snapshot, Watcher};

@@ -82,15 +82,17 @@ mod finding;
 mod output;
 mod rule;
 mod rules;
+mod severity;
 
 use std::path::{Path, PathBuf};
 
 pub use files::collect_files;
-pub use finding::{Finding, Severity};
+pub use finding::Finding;
 pub use output::{summary, to_json, to_sarif, to_text};
 pub use rule::Rule;
+pub use severity::Severity;
 
-use crate::policy::{Limits, PolicyDocument, PolicyFile, read_capped};
+use crate::policy::{Limits, PolicyDocument, PolicyFile, read_bytes};
 use crate::{Cloud, Scope};
 use context::{Ctx, Sink};
 
@@ -285,15 +287,10 @@ pub fn lint_bytes(file: &str, bytes: &[u8], options: &Options) -> Vec<Finding> {
 pub fn lint_file(path: &Path, options: &Options) -> Result<Vec<Finding>, LintError> {
     // Read no more than the parser accepts (plus one byte, so it reports the size limit): a huge file
     // costs 1 MiB, not its size.
-    let max = Limits::default().max_document_bytes;
-    let mut bytes = read_capped(path, max).map_err(|source| LintError::Read {
+    let bytes = read_bytes(path, &Limits::default()).map_err(|source| LintError::Read {
         path: path.display().to_string(),
         source,
     })?;
-    if bytes.len() > max {
-        // The cut may split a character; the finding is about the size, not the encoding.
-        bytes = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
-    }
     Ok(lint_bytes(&path.display().to_string(), &bytes, options))
 }
 

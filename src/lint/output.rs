@@ -6,8 +6,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::RULES;
-use super::finding::{Finding, Severity};
+use super::finding::Finding;
 use super::rule::Rule;
+use super::severity::Severity;
 
 /// Findings as compiler-style diagnostics: `file:line:column: severity[CODE]: message`, then the
 /// offending line with a caret under the column.

@@ -1,6 +1,6 @@
 //! The rules: each has a stable code, a name, a severity and its documentation.
 
-use super::finding::Severity;
+use super::severity::Severity;
 
 /// A lint rule. Every finding names the rule it reports; [`RULES`](super::RULES) lists them all.
 ///

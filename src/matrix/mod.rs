@@ -5,12 +5,17 @@
 //! request.
 
 mod cloud;
+mod example;
 #[cfg(test)]
 mod generate;
 #[cfg(feature = "import")]
 pub mod import;
 #[cfg(any(test, feature = "import"))]
 #[allow(missing_docs, reason = "documented in the file itself")]
+#[allow(
+    dead_code,
+    reason = "the matrix file's whole model; the importer and the tests each read part of it"
+)]
 pub mod model;
 #[cfg(test)]
 mod template;

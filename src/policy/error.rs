@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::model::Location;
+use crate::quote::Quoted;
 
 /// A policy file that could not be loaded: what is wrong ([`ParseError::kind`], the message) and where
 /// ([`ParseError::location`], 1-based line and column in the whole file, wrappers included).
@@ -11,7 +12,7 @@ use super::model::Location;
 /// ends with the line and column.
 ///
 /// ```
-/// use ims_iam::policy::PolicyDocument;
+/// use ims_iam::PolicyDocument;
 ///
 /// let text = "{\"Version\": \"1.1\",\n \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ims:*:get\"}]}";
 /// let err = PolicyDocument::parse(text).unwrap_err();
@@ -41,7 +42,7 @@ impl ParseError {
     /// `invalid_value`, `action_and_not_action`, `unsupported_version` or `limit_exceeded`.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     /// let err = PolicyDocument::parse(r#"{"Version": "1.1", "Statement": []} x"#).unwrap_err();
     /// assert_eq!(err.kind(), "trailing_data");
     /// ```
@@ -66,7 +67,7 @@ impl ParseError {
     /// limit.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     /// let err = PolicyDocument::parse("{\"Version\": \"1.1\",\n  \"Statement\": \"x\"}").unwrap_err();
     /// assert_eq!(err.kind(), "invalid_type");
     /// assert_eq!(err.location().map(|l| (l.line, l.column)), Some((2, 16)));
@@ -125,9 +126,9 @@ pub(crate) enum Detail {
     Syntax { message: String },
     #[error("unexpected data after the end of the JSON value")]
     TrailingData,
-    #[error("duplicate key `{key}` in {}", Where(.path))]
+    #[error("duplicate key {} in {}", Quoted(.key), Where(.path))]
     DuplicateKey { key: String, path: String },
-    #[error("unknown field `{field}` in {}, expected one of {}", Where(.path), Fields(.expected))]
+    #[error("unknown field {} in {}, expected one of {}", Quoted(.field), Where(.path), Fields(.expected))]
     UnknownField {
         field: String,
         path: String,

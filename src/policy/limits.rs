@@ -1,16 +1,7 @@
 //! Bounds enforced while a policy file is loaded.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
-
-/// Reads at most `cap + 1` bytes of a file: enough to tell whether it is over `cap` without reading the
-/// rest, so a huge file (or `/dev/zero`) costs `cap` bytes, not its size.
-pub(crate) fn read_capped(path: &Path, cap: usize) -> io::Result<Vec<u8>> {
-    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(limit).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
 
 /// The highest nesting depth the parser accepts whatever [`Limits::max_depth`] says (the JSON library
 /// underneath stops at 128 levels; this bound keeps the parser independent of that).
@@ -38,7 +29,7 @@ pub(crate) const DEPTH_CAP: usize = 100;
 ///
 /// ```
 /// use ims_iam::Limits;
-/// use ims_iam::policy::PolicyDocument;
+/// use ims_iam::PolicyDocument;
 ///
 /// let limits = Limits { max_statements: 1, ..Limits::default() };
 /// let text = r#"{"Version": "1.1", "Statement": [
@@ -102,7 +93,7 @@ impl Limits {
     ///
     /// ```no_run
     /// use ims_iam::Limits;
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     ///
     /// let limits = Limits::default();
     /// let text = limits.read_file("policy.json".as_ref())?;
@@ -110,12 +101,7 @@ impl Limits {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn read_file(&self, path: &Path) -> io::Result<String> {
-        let bytes = read_capped(path, self.max_document_bytes)?;
-        if bytes.len() > self.max_document_bytes {
-            // Over the limit, which the parser reports; the cut may have split a character.
-            return Ok(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        super::load::read_text(path, self)
     }
 
     /// The depth bound actually enforced.

@@ -27,7 +27,7 @@ impl PolicyFile {
     /// Every policy with its name: a single document takes `file_name`, the roles of a list their own.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     ///
     /// let list = r#"{"links": {"self": "https://iam.example/v3/roles"}, "roles": [
     ///   {"name": "custom_reader", "display_name": "IMS reader", "type": "XA",
@@ -62,7 +62,7 @@ impl PolicyDocument {
     /// column. The size limit applies to the whole file.
     ///
     /// ```
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     /// let err = PolicyDocument::parse_file(r#"{"roles": [{"policy": {"Version": "1.1", "Statement": []}}]}"#)
     ///     .unwrap_err();
     /// assert_eq!(err.location().map(|l| (l.line, l.column)), Some((1, 12)));

@@ -137,7 +137,7 @@ pub struct Statement {
 /// How a statement's `Resource` is written.
 ///
 /// ```
-/// use ims_iam::policy::{PolicyDocument, ResourceForm};
+/// use ims_iam::{PolicyDocument, ResourceForm};
 /// let doc = PolicyDocument::parse(r#"{"Version": "1.1", "Statement": [{"Effect": "Allow",
 ///     "Action": ["iam:agencies:assume"], "Resource": {"uri": ["/iam/agencies/07805acaba800fdd4fbdc00b8f888c7c"]}}]}"#)?;
 /// assert_eq!(doc.statements[0].resource_form, ResourceForm::Uri);

@@ -12,6 +12,7 @@ use super::model::{
     ActionSpec, ConditionEntry, ConditionValue, Effect, Location, PolicyDocument, ResourceForm,
     RoleDependency, Spanned, Statement, Version,
 };
+use crate::quote::Quoted;
 
 /// The keys of a policy document.
 const DOCUMENT_FIELDS: &[&str] = &["Version", "Statement", "Depends"];
@@ -51,7 +52,7 @@ impl PolicyDocument {
     /// `Resource` or value lists, empty action or resource strings, and anything over a limit.
     ///
     /// ```
-    /// use ims_iam::policy::{ActionSpec, ConditionValue, Effect, PolicyDocument, Version};
+    /// use ims_iam::{ActionSpec, ConditionValue, Effect, PolicyDocument, Version};
     ///
     /// let doc = PolicyDocument::parse(r#"{
     ///   "Version": "1.1",
@@ -79,7 +80,7 @@ impl PolicyDocument {
     ///
     /// ```
     /// use ims_iam::Limits;
-    /// use ims_iam::policy::PolicyDocument;
+    /// use ims_iam::PolicyDocument;
     ///
     /// let deep = "[".repeat(100_000);
     /// let err = PolicyDocument::parse_with_limits(&deep, &Limits::default()).unwrap_err();
@@ -255,7 +256,11 @@ impl Reader<'_, '_> {
                 },
                 node.offset,
             )),
-            other => Err(self.invalid(node, path, format!("expected `1.0` or `1.1`, found `{other}`"))),
+            other => Err(self.invalid(
+                node,
+                path,
+                format!("expected `1.0` or `1.1`, found {}", Quoted(other)),
+            )),
         }
     }
 
@@ -381,7 +386,7 @@ impl Reader<'_, '_> {
                 } else {
                     ""
                 };
-                let reason = format!("expected `Allow` or `Deny`, found `{other}`{hint}");
+                let reason = format!("expected `Allow` or `Deny`, found {}{hint}", Quoted(other));
                 return Err(self.invalid(node, path, reason));
             }
         };
@@ -431,7 +436,7 @@ impl Reader<'_, '_> {
             let operator_path = path.key(&operator.key);
             let keys = self.object(&operator.value, &operator_path, "an object of condition keys")?;
             if keys.is_empty() {
-                let reason = format!("the operator `{}` has no condition keys", operator.key);
+                let reason = format!("the operator {} has no condition keys", Quoted(&operator.key));
                 return Err(self.invalid(&operator.value, &operator_path, reason));
             }
             for key in keys {

@@ -52,43 +52,40 @@
 //! file does not define are ignored. A caller that is neither a known user nor in a known group has no
 //! policy: every request that requires an action is implicitly denied.
 //!
-//! # Compiled once: one set per group
+//! # Compiled once: one set, attachments with their owner
 //!
-//! Loading compiles one [`PolicySet`] per group (its attachments) and one per user with direct
-//! attachments. A request is decided over the sets of the caller's groups exactly as one set holding
-//! all their policies would decide it: an explicit deny in any set wins, and each required action must be
-//! allowed by some set. Most decisions take the fast path of every set; only an implicit deny of an API
-//! with two or more counted required actions over two or more sets needs the per-action verdicts
-//! (the slow path). A test checks that the combination equals the single set on every API.
+//! Loading compiles one [`PolicySet`] of every attachment of every group and user, each attachment
+//! carrying its owner (the group or the user). A [`Caller`] names the owners that apply to one caller;
+//! a request for it ([`Request::with_owners`](crate::Request::with_owners)) ORs those owners' masks, so
+//! it is decided exactly as one set holding all the caller's policies would decide it, by the same
+//! allocation-free procedure. A test checks that equality on every API.
 
+mod caller;
 mod error;
+mod file;
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-
+pub use caller::Caller;
 pub use error::PrincipalsError;
 
-use crate::compile::{Policy, PolicySet, Scope};
-use crate::eval::{ActionExplanation, ActionVerdict, Context, Decision, Reason};
-use crate::policy::PolicyDocument;
-use crate::route::RouteMatch;
+use crate::compile::{Policy, PolicySet, Scope, SetBuilder};
+use crate::policy::{Limits, PolicyDocument};
+use crate::request::Owner;
+use file::{AttachmentSpec, PrincipalsFile, check_name, fingerprint, strip_position};
 
-/// The largest principals file or policy file that is read, in bytes.
-pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// The largest principals file that is read, in bytes (policy files are bounded by
+/// [`Limits::max_document_bytes`](crate::Limits::max_document_bytes), also 1 MiB by default).
+pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// The longest user, group or policy name, in bytes.
-pub const MAX_NAME_LEN: usize = 128;
+pub(crate) const MAX_NAME_LEN: usize = 128;
 
 /// The principals file: policies, groups and users, compiled (see the [module docs](self)).
 ///
 /// ```
-/// use ims_iam::principals::Principals;
-/// use ims_iam::{route, Context};
+/// use ims_iam::{route, Context, Principals, Request};
 ///
 /// let file = r#"{
 ///   "policies": {"tagger": "tagger.json"},
@@ -100,144 +97,40 @@ pub const MAX_NAME_LEN: usize = 128;
 /// })?;
 ///
 /// let put_tag = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env")?;
-/// let alice = principals.grants(Some("alice"), []);
-/// assert!(alice.authorize(&put_tag, &Context::default()).is_allowed());
+/// let ctx = Context::default();
+/// let set = principals.policy_set();
+/// let alice = principals.caller(Some("alice"), []);
+/// assert!(set.authorize(&Request::new(&put_tag, &ctx).with_owners(alice.owners())).is_allowed());
 /// // A federated user whose group the gateway asserts.
-/// let carol = principals.grants(Some("carol"), ["image-taggers"]);
-/// assert!(carol.authorize(&put_tag, &Context::default()).is_allowed());
+/// let carol = principals.caller(Some("carol"), ["image-taggers"]);
+/// assert!(set.authorize(&Request::new(&put_tag, &ctx).with_owners(carol.owners())).is_allowed());
 /// // Nobody known: no policy, implicit deny.
-/// let mallory = principals.grants(Some("mallory"), ["admins"]);
-/// assert!(!mallory.authorize(&put_tag, &Context::default()).is_allowed());
+/// let mallory = principals.caller(Some("mallory"), ["admins"]);
+/// assert!(!set.authorize(&Request::new(&put_tag, &ctx).with_owners(mallory.owners())).is_allowed());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Principals {
-    /// Sorted by name.
-    groups: Vec<(String, PolicySet)>,
+    /// Every attachment of every group and user; group `i` (in name order) is `Owner(i)`, the direct
+    /// attachments of a user are owned by an owner past the groups.
+    set: PolicySet,
+    /// Sorted.
+    groups: Vec<String>,
     /// Sorted by name.
     users: Vec<(String, User)>,
     policy_names: Vec<String>,
-    empty: PolicySet,
     sources: Vec<PathBuf>,
     fingerprint: u64,
 }
 
 #[derive(Debug)]
 struct User {
-    /// Indices into `groups`, sorted.
-    groups: Vec<usize>,
-    /// Direct attachments, if any.
-    own: Option<PolicySet>,
+    /// The owners of the user's groups and of its direct attachments, sorted.
+    owners: Vec<Owner>,
 }
 
-/// The serde model of the file.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PrincipalsFile {
-    policies: UniqueMap<String>,
-    #[serde(default)]
-    groups: UniqueMap<GroupSpec>,
-    #[serde(default)]
-    users: UniqueMap<UserSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GroupSpec {
-    #[serde(default)]
-    #[expect(dead_code, reason = "documentation for people reading the file")]
-    description: Option<String>,
-    #[serde(default)]
-    attachments: Vec<AttachmentSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserSpec {
-    #[serde(default)]
-    #[expect(dead_code, reason = "documentation for people reading the file")]
-    description: Option<String>,
-    #[serde(default)]
-    groups: Vec<String>,
-    #[serde(default)]
-    attachments: Vec<AttachmentSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AttachmentSpec {
-    policy: String,
-    #[serde(default)]
-    scope: Option<String>,
-}
-
-/// A JSON object kept in order, refusing duplicate keys.
-struct UniqueMap<V>(Vec<(String, V)>);
-
-impl<V> Default for UniqueMap<V> {
-    fn default() -> Self {
-        UniqueMap(Vec::new())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = UniqueMap<V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut seen = std::collections::BTreeSet::new();
-                let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if !seen.insert(key.clone()) {
-                        return Err(de::Error::custom(format_args!(
-                            "duplicate key `{}`",
-                            key.escape_debug()
-                        )));
-                    }
-                    entries.push((key, map.next_value()?));
-                }
-                Ok(UniqueMap(entries))
-            }
-        }
-        deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
-    }
-}
-
-fn check_name(what: &'static str, name: &str) -> Result<(), PrincipalsError> {
-    let why = if name.is_empty() {
-        Some("it is empty")
-    } else if name.len() > MAX_NAME_LEN {
-        Some("it is longer than 128 bytes")
-    } else if name.chars().any(char::is_control) {
-        Some("it contains a control character")
-    } else if name.contains(',') {
-        Some("it contains a comma")
-    } else if name.trim() != name {
-        Some("it starts or ends with white space")
-    } else {
-        None
-    };
-    match why {
-        Some(why) => Err(PrincipalsError::InvalidName {
-            what,
-            name: name
-                .chars()
-                .take(MAX_NAME_LEN)
-                .collect::<String>()
-                .escape_debug()
-                .to_string(),
-            why,
-        }),
-        None => Ok(()),
-    }
-}
-
-/// Reads a file of at most [`MAX_FILE_BYTES`].
-fn read_capped(path: &Path) -> Result<String, PrincipalsError> {
+/// Reads the principals file, of at most [`MAX_FILE_BYTES`].
+fn read_principals_file(path: &Path) -> Result<String, PrincipalsError> {
     let io = |source| PrincipalsError::Io {
         path: path.to_owned(),
         source,
@@ -253,39 +146,31 @@ fn read_capped(path: &Path) -> Result<String, PrincipalsError> {
     String::from_utf8(bytes).map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
-/// The change-detection fingerprint of a list of file contents (`None`: unreadable).
-fn fingerprint<'a>(contents: impl IntoIterator<Item = Option<&'a [u8]>>) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for content in contents {
-        match content {
-            Some(bytes) => {
-                hasher.write_u8(1);
-                hasher.write_usize(bytes.len());
-                hasher.write(bytes);
-            }
-            None => hasher.write_u8(0),
-        }
-    }
-    hasher.finish()
+/// The owner of group number `i` (in name order).
+fn group_owner(i: usize) -> Owner {
+    Owner(u32::try_from(i).unwrap_or(u32::MAX - 1))
 }
 
 impl Principals {
     /// Loads a principals file and every policy file it names, and compiles them.
     ///
     /// ```no_run
-    /// let principals = ims_iam::principals::Principals::load("principals.json")?;
+    /// let principals = ims_iam::Principals::load("principals.json")?;
     /// println!("{} groups", principals.groups().count());
-    /// # Ok::<(), ims_iam::principals::PrincipalsError>(())
+    /// # Ok::<(), ims_iam::PrincipalsError>(())
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Principals, PrincipalsError> {
         let path = path.as_ref();
-        let text = read_capped(path)?;
+        let text = read_principals_file(path)?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
         let mut sources = vec![path.to_owned()];
         let mut principals = Principals::build(&text, |file| {
             let resolved = base.join(file);
             sources.push(resolved.clone());
-            read_capped(&resolved)
+            crate::policy::read_text(&resolved, &Limits::default()).map_err(|source| PrincipalsError::Io {
+                path: resolved,
+                source,
+            })
         })?;
         principals.sources = sources;
         Ok(principals)
@@ -296,7 +181,7 @@ impl Principals {
     /// [`sources`](Principals::sources).
     ///
     /// ```
-    /// use ims_iam::principals::Principals;
+    /// use ims_iam::Principals;
     /// let err = Principals::from_json_with(r#"{"policies": {}, "users": {"a": {"groups": ["g"]}}}"#, |_| {
     ///     Ok(String::new())
     /// })
@@ -344,61 +229,66 @@ impl Principals {
         let print = fingerprint(
             std::iter::once(Some(text.as_bytes())).chain(texts.iter().map(|t| Some(t.as_bytes()))),
         );
-        // Every policy is parsed once, attached or not.
-        // A list response (`{"roles": [...]}`) gives one policy per role, named by the role; attaching
-        // its entry attaches them all.
+        // Every policy file is parsed once, attached or not, by the one loader. A list response
+        // (`{"roles": [...]}`) gives one policy per role, named by the role; attaching its entry
+        // attaches them all.
         let mut documents: BTreeMap<&str, Vec<(String, PolicyDocument)>> = BTreeMap::new();
         for ((name, file_name), text) in policy_files.iter().zip(&texts) {
-            let parsed =
-                PolicyDocument::parse_file(text).map_err(|source| PrincipalsError::InvalidPolicy {
+            let named = crate::policy::parse_named(name, text, &Limits::default()).map_err(|source| {
+                PrincipalsError::InvalidPolicy {
                     policy: (*name).to_owned(),
                     path: PathBuf::from(file_name),
                     source: Box::new(source),
-                })?;
-            documents.insert(name, parsed.into_named(name));
+                }
+            })?;
+            documents.insert(name, named);
         }
 
-        let compile = |owner: &str, attachments: &[AttachmentSpec]| -> Result<PolicySet, PrincipalsError> {
-            let mut policies = Vec::with_capacity(attachments.len());
+        let mut builder = SetBuilder::default();
+        let mut attach = |owner: Owner, who: &str, attachments: &[AttachmentSpec]| {
             for a in attachments {
-                let Some(document) = documents.get(a.policy.as_str()) else {
+                let Some(named) = documents.get(a.policy.as_str()) else {
                     return Err(PrincipalsError::UnknownPolicy {
-                        owner: owner.to_owned(),
+                        owner: who.to_owned(),
                         policy: a.policy.clone(),
                     });
                 };
                 let scope: Scope = match &a.scope {
                     None => Scope::Global,
                     Some(s) => s.parse().map_err(|source| PrincipalsError::InvalidScope {
-                        owner: owner.to_owned(),
+                        owner: who.to_owned(),
                         source,
                     })?,
                 };
-                for (name, document) in document {
-                    policies.push(Policy::new(name.clone(), scope.clone(), document.clone()));
+                for (name, document) in named {
+                    let policy = Policy::new(name.clone(), scope.clone(), document.clone());
+                    builder
+                        .attach(owner, policy)
+                        .map_err(|source| PrincipalsError::Compile {
+                            owner: who.to_owned(),
+                            source: Box::new(source),
+                        })?;
                 }
             }
-            PolicySet::new(policies).map_err(|source| PrincipalsError::Compile {
-                owner: owner.to_owned(),
-                source: Box::new(source),
-            })
+            Ok(())
         };
 
-        let mut groups = Vec::with_capacity(file.groups.0.len());
+        // Group `i` in name order is `Owner(i)`; attachments are compiled in file order.
+        let mut groups: Vec<String> = file.groups.0.iter().map(|(name, _)| name.clone()).collect();
+        groups.sort();
         for (name, spec) in &file.groups.0 {
             check_name("group", name)?;
-            let set = compile(&format!("group `{name}`"), &spec.attachments)?;
-            groups.push((name.clone(), set));
+            let i = groups.binary_search(name).unwrap_or_default();
+            attach(group_owner(i), &format!("group `{name}`"), &spec.attachments)?;
         }
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
 
         let mut users = Vec::with_capacity(file.users.0.len());
-        for (name, spec) in &file.users.0 {
+        for (n, (name, spec)) in file.users.0.iter().enumerate() {
             check_name("user", name)?;
-            let mut member_of = Vec::with_capacity(spec.groups.len());
+            let mut owners = Vec::with_capacity(spec.groups.len() + 1);
             for g in &spec.groups {
-                match groups.binary_search_by(|(k, _)| k.as_str().cmp(g)) {
-                    Ok(i) => member_of.push(i),
+                match groups.binary_search(g) {
+                    Ok(i) => owners.push(group_owner(i)),
                     Err(_) => {
                         return Err(PrincipalsError::UnknownGroup {
                             user: name.clone(),
@@ -407,28 +297,22 @@ impl Principals {
                     }
                 }
             }
-            member_of.sort_unstable();
-            member_of.dedup();
-            let own = if spec.attachments.is_empty() {
-                None
-            } else {
-                Some(compile(&format!("user `{name}`"), &spec.attachments)?)
-            };
-            users.push((
-                name.clone(),
-                User {
-                    groups: member_of,
-                    own,
-                },
-            ));
+            if !spec.attachments.is_empty() {
+                let own = group_owner(groups.len() + n);
+                attach(own, &format!("user `{name}`"), &spec.attachments)?;
+                owners.push(own);
+            }
+            owners.sort_unstable();
+            owners.dedup();
+            users.push((name.clone(), User { owners }));
         }
         users.sort_by(|a, b| a.0.cmp(&b.0));
 
         Ok(Principals {
+            set: builder.finish(),
             groups,
             users,
             policy_names: policy_files.keys().map(|k| (*k).to_owned()).collect(),
-            empty: PolicySet::default(),
             sources: Vec::new(),
             fingerprint: print,
         })
@@ -447,14 +331,22 @@ impl Principals {
 
     /// The fingerprint that `files` (as listed by [`sources`](Principals::sources)) have now; an
     /// unreadable file counts as a change, not an error.
-    pub fn fingerprint_files(files: &[PathBuf]) -> u64 {
-        let contents: Vec<Option<String>> = files.iter().map(|f| read_capped(f).ok()).collect();
+    #[cfg(any(test, feature = "gateway"))]
+    pub(crate) fn fingerprint_files(files: &[PathBuf]) -> u64 {
+        let contents: Vec<Option<String>> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match i {
+                0 => read_principals_file(f).ok(),
+                _ => crate::policy::read_text(f, &Limits::default()).ok(),
+            })
+            .collect();
         fingerprint(contents.iter().map(|c| c.as_deref().map(str::as_bytes)))
     }
 
     /// The group names, sorted.
     pub fn groups(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().map(|(n, _)| n.as_str())
+        self.groups.iter().map(String::as_str)
     }
 
     /// The user names, sorted.
@@ -467,181 +359,47 @@ impl Principals {
         self.policy_names.iter().map(String::as_str)
     }
 
-    /// What a caller is granted: the user's direct attachments and groups, plus the asserted `groups`
-    /// that this file defines (others are ignored). `user` may be unknown, or absent.
-    pub fn grants<'p, 'g>(
-        &'p self,
-        user: Option<&str>,
-        groups: impl IntoIterator<Item = &'g str>,
-    ) -> Grants<'p> {
-        let mut indices: Vec<usize> = Vec::new();
-        let mut sets: Vec<&'p PolicySet> = Vec::new();
-        let mut known_user = false;
-        if let Some(u) = user
-            && let Ok(i) = self.users.binary_search_by(|(k, _)| k.as_str().cmp(u))
-        {
-            let entry = &self.users[i].1;
-            known_user = true;
-            indices.extend_from_slice(&entry.groups);
-            if let Some(own) = &entry.own {
-                sets.push(own);
-            }
-        }
-        for g in groups {
-            if let Ok(i) = self.groups.binary_search_by(|(k, _)| k.as_str().cmp(g)) {
-                indices.push(i);
-            }
-        }
-        indices.sort_unstable();
-        indices.dedup();
-        sets.extend(indices.iter().map(|&i| &self.groups[i].1));
-        if sets.is_empty() {
-            sets.push(&self.empty);
-        }
-        Grants {
-            principals: self,
-            sets,
-            groups: indices,
-            known_user,
-        }
-    }
-}
-
-/// serde_json appends " at line L column C" to its messages; the error carries them separately.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
-/// The policy sets that apply to one caller (see [`Principals::grants`]).
-///
-/// ```
-/// use ims_iam::principals::Principals;
-/// let p = Principals::from_json_with(
-///     r#"{"policies": {}, "groups": {"ops": {}}, "users": {"alice": {"groups": ["ops"]}}}"#,
-///     |_| Ok(String::new()),
-/// )?;
-/// let g = p.grants(Some("alice"), ["ops", "unknown"]);
-/// assert!(g.is_known());
-/// assert_eq!(g.groups().collect::<Vec<_>>(), ["ops"]);
-/// # Ok::<(), ims_iam::principals::PrincipalsError>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Grants<'p> {
-    principals: &'p Principals,
-    sets: Vec<&'p PolicySet>,
-    groups: Vec<usize>,
-    known_user: bool,
-}
-
-impl<'p> Grants<'p> {
-    /// Whether the user or at least one of the groups is defined in the principals file.
-    pub fn is_known(&self) -> bool {
-        self.known_user || !self.groups.is_empty()
+    /// The compiled attachments of every group and user: decide a caller's request with
+    /// [`Request::with_owners`](crate::Request::with_owners)`(caller.owners())`. A request without
+    /// owners sees none of them.
+    pub fn policy_set(&self) -> &PolicySet {
+        &self.set
     }
 
-    /// The caller's effective groups (defined in the file), sorted.
-    pub fn groups(&self) -> impl Iterator<Item = &'p str> + '_ {
-        self.groups.iter().map(|&i| self.principals.groups[i].0.as_str())
+    /// A caller: the user's direct attachments and groups, plus the asserted `groups` that this file
+    /// defines (others are ignored). `user` may be unknown, or absent. Allocates nothing for up to 64
+    /// asserted groups.
+    pub fn caller<'g>(&self, user: Option<&str>, groups: impl IntoIterator<Item = &'g str>) -> Caller<'_> {
+        let user = user.and_then(|u| self.users.binary_search_by(|(k, _)| k.as_str().cmp(u)).ok());
+        Caller::new(self, user, groups)
     }
 
-    fn sets(&self) -> &[&'p PolicySet] {
-        &self.sets
+    /// The owner of the group named `name`, if the file defines it.
+    fn group_owner(&self, name: &str) -> Option<Owner> {
+        self.groups
+            .binary_search_by(|g| g.as_str().cmp(name))
+            .ok()
+            .map(group_owner)
     }
 
-    /// Decides a request (the fast path of every set; see the [module docs](self)).
-    pub fn authorize(&self, request: &RouteMatch<'_>, ctx: &Context<'_>) -> Decision {
-        let sets = self.sets();
-        let mut any_allow = None;
-        for set in sets {
-            let d = set.authorize(request, ctx);
-            match d.reason() {
-                Reason::ExplicitDeny | Reason::Error(_) => return d,
-                Reason::Allow | Reason::NoActionRequired => any_allow = Some(d),
-                Reason::ImplicitDeny => {}
-            }
-        }
-        if let Some(d) = any_allow {
-            // No set denies explicitly and one allows every required action.
-            return d;
-        }
-        let counted = request
-            .operation()
-            .actions()
-            .iter()
-            .filter(|a| a.situation().is_none_or(|s| ctx.has_situation(s)))
-            .count();
-        if sets.len() < 2 || counted < 2 {
-            return Decision::from(Reason::ImplicitDeny);
-        }
-        // Two sets may allow different required actions: combine their verdicts per action.
-        self.explain(request, ctx).0
+    /// The name of the group that `owner` is, if it is one.
+    fn group_name(&self, owner: Owner) -> Option<&str> {
+        self.groups
+            .get(usize::try_from(owner.0).ok()?)
+            .map(String::as_str)
     }
 
-    /// Decides a request and says, per counted required action, the verdict and the statements that
-    /// decided it, combined over the caller's sets. Allocates; use it for logs and tools.
-    ///
-    /// ```
-    /// use ims_iam::principals::Principals;
-    /// use ims_iam::{route, Context};
-    /// let tagger = r#"{"Version": "1.1", "Statement": [
-    ///     {"Sid": "Tag", "Effect": "Allow", "Action": ["ims:images:get", "ims:images:update"]}]}"#;
-    /// let p = Principals::from_json_with(
-    ///     r#"{"policies": {"t": "t.json"}, "groups": {"g": {"attachments": [{"policy": "t"}]}}}"#,
-    ///     |_| Ok(tagger.into()),
-    /// )?;
-    /// let put_tag = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env")?;
-    /// let (decision, actions) = p.grants(None, ["g"]).explain(&put_tag, &Context::default());
-    /// assert!(decision.is_allowed());
-    /// assert_eq!(actions[0].deciding[0].to_string(), "t statement 0 (Tag)");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn explain(&self, request: &RouteMatch<'_>, ctx: &Context<'_>) -> (Decision, Vec<ActionExplanation>) {
-        let mut merged: Vec<ActionExplanation> = Vec::new();
-        for (n, set) in self.sets().iter().enumerate() {
-            let (d, explanation) = set.explain(request, ctx);
-            match d.reason() {
-                Reason::Error(_) | Reason::NoActionRequired => return (d, Vec::new()),
-                Reason::Allow | Reason::ExplicitDeny | Reason::ImplicitDeny => {}
-            }
-            if n == 0 {
-                merged = explanation.actions;
-                continue;
-            }
-            for (into, from) in merged.iter_mut().zip(explanation.actions) {
-                let verdict = match (into.verdict, from.verdict) {
-                    (ActionVerdict::ExplicitDeny, _) | (_, ActionVerdict::ExplicitDeny) => {
-                        ActionVerdict::ExplicitDeny
-                    }
-                    (ActionVerdict::Allow, _) | (_, ActionVerdict::Allow) => ActionVerdict::Allow,
-                    _ => ActionVerdict::ImplicitDeny,
-                };
-                if into.verdict != verdict {
-                    into.deciding.clear();
-                }
-                if from.verdict == verdict {
-                    into.deciding.extend(from.deciding);
-                }
-                into.verdict = verdict;
-                into.considered.extend(from.considered);
-            }
-        }
-        let reason = if merged.iter().any(|a| a.verdict == ActionVerdict::ExplicitDeny) {
-            Reason::ExplicitDeny
-        } else if merged.iter().all(|a| a.verdict == ActionVerdict::Allow) {
-            Reason::Allow
-        } else {
-            Reason::ImplicitDeny
-        };
-        (Decision::from(reason), merged)
+    /// The owners of user number `i`.
+    fn user_owners(&self, i: usize) -> &[Owner] {
+        self.users.get(i).map_or(&[], |(_, u)| u.owners.as_slice())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::{ActionVerdict, Reason};
+    use crate::request::{Context, Request};
 
     const UUID: &str = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
 
@@ -729,7 +487,7 @@ mod tests {
         let ctx = Context::default();
         for groups in combos {
             for user in [None, Some("u")] {
-                let grants = p.grants(user, groups.iter().copied());
+                let caller = p.caller(user, groups.iter().copied());
                 let mut names: Vec<&str> = groups
                     .iter()
                     .map(|g| match *g {
@@ -751,9 +509,18 @@ mod tests {
                 for op in crate::operations() {
                     let target = sample_target(op.template());
                     let request = crate::route(op.method().as_str(), &target).unwrap();
-                    let want = single.authorize(&request, &ctx);
-                    assert_eq!(grants.authorize(&request, &ctx), want, "{groups:?} {user:?} {op}");
-                    assert_eq!(grants.explain(&request, &ctx).0, want, "{groups:?} {user:?} {op}");
+                    let want = single.authorize(&Request::new(&request, &ctx));
+                    let theirs = Request::new(&request, &ctx).with_owners(caller.owners());
+                    assert_eq!(
+                        p.policy_set().authorize(&theirs),
+                        want,
+                        "{groups:?} {user:?} {op}"
+                    );
+                    assert_eq!(
+                        p.policy_set().explain(&theirs).decision(),
+                        want,
+                        "{groups:?} {user:?} {op}"
+                    );
                 }
             }
         }
@@ -782,8 +549,13 @@ mod tests {
         .unwrap();
         let put = format!("/v2/images/{UUID}/tags/env");
         let request = crate::route("PUT", &put).unwrap();
-        let (d, actions) = p.grants(None, ["a", "b"]).explain(&request, &Context::default());
-        assert_eq!(d.reason(), Reason::ExplicitDeny);
+        let ctx = Context::default();
+        let caller = p.caller(None, ["a", "b"]);
+        let explanation = p
+            .policy_set()
+            .explain(&Request::new(&request, &ctx).with_owners(caller.owners()));
+        let actions = explanation.actions();
+        assert_eq!(explanation.decision().reason(), Reason::ExplicitDeny);
         assert_eq!(actions.len(), 2);
         assert_eq!(actions[0].action, "ims:images:get");
         assert_eq!(actions[0].verdict, ActionVerdict::ImplicitDeny);

@@ -20,7 +20,7 @@ pub enum RouteError {
     #[error("the request target is empty")]
     EmptyTarget,
 
-    /// The target is longer than [`MAX_TARGET_LEN`](crate::route::MAX_TARGET_LEN) bytes.
+    /// The target is longer than [`MAX_TARGET_LEN`](crate::MAX_TARGET_LEN) bytes.
     #[error("the request target is {len} bytes long, more than the limit of {max} bytes")]
     TooLong {
         /// The target's length in bytes.
@@ -182,26 +182,4 @@ impl RouteError {
         "invalid_param",
         "not_found",
     ];
-}
-
-/// At most 64 bytes of `s`, cut at a character boundary, with `...` when cut, and control
-/// characters escaped: user input quoted in an error message stays short and printable.
-pub(crate) fn excerpt(s: &str) -> String {
-    const MAX: usize = 64;
-    let mut end = s.len().min(MAX);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = String::with_capacity(end + 3);
-    for c in s[..end].chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    if end < s.len() {
-        out.push_str("...");
-    }
-    out
 }

@@ -12,12 +12,18 @@
 //!
 //! Answers: `200` allow, `403` deny, `401` no principal, `400` bad request (unroutable target,
 //! malformed identity headers, missing forwarded-request headers), each with the headers
-//! `X-Ims-Iam-Decision` (`allow`/`deny`), `X-Ims-Iam-Reason`, `X-Ims-Iam-Revision` and, when refused,
-//! `X-Ims-Iam-Error-Code` and the JSON error body of [`Rejection`]. `GET /healthz` (liveness) answers
-//! 200 `{"status": "ok", "ready": true|false, "reloading": ..., "revision": N, "last_reload_error": ...}`
-//! while the last good policy set serves; `GET /readyz` (readiness) answers the same body with 200
-//! (`"status": "ready"`) or, when the last reload failed, 503 (`"status": "reload_failed"`). Both read
-//! an atomically swapped status: a reload in progress never delays them, nor any decision.
+//! `X-Ims-Iam-Decision` (`allow`/`deny`), `X-Ims-Iam-Reason`, `X-Ims-Iam-Revision`, `X-Decision-Id`
+//! (the decision record's id) and, when refused, `X-Ims-Iam-Error-Code` and the JSON error body of
+//! [`Rejection`]. `GET /healthz` (liveness) answers 200 `{"status": "ok", "ready": true|false,
+//! "reloading": ..., "revision": N, "last_reload_error": ...}` while the last good policy set serves;
+//! `GET /readyz` (readiness) answers the same body with 200 (`"status": "ready"`) or, when the last
+//! reload failed, 503 (`"status": "reload_failed"`). Both read an atomically swapped status: a reload in
+//! progress never delays them, nor any decision.
+//!
+//! Shadow mode ([`Authorizer::dry_run`], `ims-iam serve --dry-run`): every request is decided and logged
+//! as usual, and every answer is `200` with `X-Ims-Iam-Decision: allow` and `X-Ims-Iam-Enforced: false`;
+//! a request that enforcing would refuse also carries `X-Ims-Iam-Shadow-Decision: deny`, its
+//! `X-Ims-Iam-Reason` and `X-Ims-Iam-Error-Code`.
 //!
 //! HTTP/1.1 only; request headers are bounded ([`ServeConfig::max_header_bytes`], 431 beyond), so is
 //! the time to receive them and the number of connections; request bodies are never read.
@@ -51,7 +57,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::gateway::{Authorizer, Rejection};
+use crate::gateway::{Authorizer, DecisionId, Rejection};
 
 mod probes;
 mod signals;
@@ -184,21 +190,28 @@ fn header(value: &str) -> HeaderValue {
     HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("-"))
 }
 
-fn decorate(
-    response: &mut Response<Full<Bytes>>,
-    decision: &str,
-    reason: &str,
+/// What the answer's `X-Ims-Iam-*` headers say.
+struct Verdict<'a> {
+    decision: &'a str,
+    reason: &'a str,
     revision: u64,
-    code: Option<&str>,
-) {
+    decision_id: DecisionId,
+    code: Option<&'a str>,
+}
+
+fn decorate(response: &mut Response<Full<Bytes>>, v: &Verdict<'_>) {
     let h = response.headers_mut();
-    h.insert(HeaderName::from_static("x-ims-iam-decision"), header(decision));
-    h.insert(HeaderName::from_static("x-ims-iam-reason"), header(reason));
+    h.insert(HeaderName::from_static("x-ims-iam-decision"), header(v.decision));
+    h.insert(HeaderName::from_static("x-ims-iam-reason"), header(v.reason));
     h.insert(
         HeaderName::from_static("x-ims-iam-revision"),
-        header(&revision.to_string()),
+        header(&v.revision.to_string()),
     );
-    if let Some(code) = code {
+    h.insert(
+        HeaderName::from_static("x-decision-id"),
+        header(&v.decision_id.to_string()),
+    );
+    if let Some(code) = v.code {
         h.insert(HeaderName::from_static("x-ims-iam-error-code"), header(code));
     }
 }
@@ -244,28 +257,53 @@ pub fn respond<B>(
         Ok(authorized) => {
             let mut response = Response::new(Full::default());
             let d = authorized.decision();
-            decorate(
-                &mut response,
-                d.as_str(),
-                d.reason().as_str(),
-                authorized.revision(),
-                None,
-            );
+            let verdict = Verdict {
+                decision: d.as_str(),
+                reason: d.reason().as_str(),
+                revision: authorized.revision(),
+                decision_id: authorized.decision_id(),
+                code: None,
+            };
+            decorate(&mut response, &verdict);
+            if !authorizer.enforces() {
+                unenforced(&mut response);
+            }
             response
         }
         Err(rejection) => rejected(&rejection),
     }
 }
 
+/// Marks an answer of shadow mode.
+fn unenforced(response: &mut Response<Full<Bytes>>) {
+    response.headers_mut().insert(
+        HeaderName::from_static("x-ims-iam-enforced"),
+        HeaderValue::from_static("false"),
+    );
+}
+
 fn rejected(rejection: &Rejection) -> Response<Full<Bytes>> {
-    let mut response: Response<Full<Bytes>> = rejection.to_response();
     let reason = rejection.decision().map_or("error", |d| d.reason().as_str());
-    decorate(
-        &mut response,
-        "deny",
+    let mut verdict = Verdict {
+        decision: "deny",
         reason,
-        rejection.revision(),
-        Some(rejection.error_code()),
+        revision: rejection.revision(),
+        decision_id: rejection.decision_id(),
+        code: Some(rejection.error_code()),
+    };
+    if rejection.is_enforced() {
+        let mut response: Response<Full<Bytes>> = rejection.to_response();
+        decorate(&mut response, &verdict);
+        return response;
+    }
+    // Shadow mode: logged as refused, let through.
+    verdict.decision = "allow";
+    let mut response = Response::new(Full::default());
+    decorate(&mut response, &verdict);
+    unenforced(&mut response);
+    response.headers_mut().insert(
+        HeaderName::from_static("x-ims-iam-shadow-decision"),
+        HeaderValue::from_static("deny"),
     );
     response
 }

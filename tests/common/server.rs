@@ -113,6 +113,11 @@ impl Server {
 
     /// The status of an nginx-mode check of `method uri` by `user`.
     pub fn check(&self, method: &str, uri: &str, user: &str) -> u16 {
+        self.exchange(method, uri, user).0
+    }
+
+    /// An nginx `auth_request` check of `METHOD URI` for `user`: status, lower-cased head, body.
+    pub fn exchange(&self, method: &str, uri: &str, user: &str) -> (u16, String, String) {
         send(
             self.addr,
             "GET /auth",
@@ -122,7 +127,6 @@ impl Server {
                 ("X-User-Name", user),
             ],
         )
-        .0
     }
 }
 

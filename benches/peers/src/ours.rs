@@ -9,7 +9,7 @@ use ims_iam::{Context, PolicySet, Reason, route};
 #[inline(always)]
 pub fn decide(set: &PolicySet, method: &str, target: &str, ctx: &Context<'_>) -> Option<bool> {
     let m = route(method, target).ok()?;
-    let decision = set.authorize(&m, ctx);
+    let decision = set.authorize(&ims_iam::Request::new(&m, ctx));
     if matches!(decision.reason(), Reason::Error(_)) {
         return None;
     }

@@ -1,7 +1,10 @@
 use proptest::prelude::*;
+use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::evaluate::{EXPECT_BOOL, EXPECT_DATE, EXPECT_IP, EXPECT_NUMBER, EXPECT_SINGLE};
 use super::*;
+use crate::request::Context;
 
 const H: Outcome = Outcome::Holds;
 const F: Outcome = Outcome::Fails;

@@ -1,8 +1,8 @@
 //! IMS071: an Allow of every action of every service.
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::policy::ActionSpec;
 
 pub(crate) const RULE: Rule = Rule {

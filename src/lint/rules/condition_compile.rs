@@ -3,8 +3,8 @@
 
 use crate::compile::condition::{CompiledCondition, operator_names};
 use crate::lint::context::{Ctx, Sink, did_you_mean};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const UNKNOWN_OPERATOR: Rule = Rule {
     code: "IMS030",

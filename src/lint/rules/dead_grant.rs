@@ -1,8 +1,8 @@
 //! IMS040: an Allow that a Deny of the same file always overrides.
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS040",

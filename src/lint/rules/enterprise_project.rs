@@ -3,8 +3,8 @@
 
 use crate::Scope;
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::matrix::RequiredAction;
 
 pub(crate) const RULE: Rule = Rule {

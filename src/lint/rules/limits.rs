@@ -18,8 +18,8 @@
 use std::collections::BTreeMap;
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::policy::{Version, document_extent};
 
 /// Characters in one custom policy.

@@ -3,8 +3,8 @@
 use crate::compile::covered_actions;
 use crate::compile::wildcard::{Case, Pattern};
 use crate::lint::context::{Ctx, Info, Sink, pattern_covers, service};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::matrix::{Operation, RequiredAction};
 use crate::policy::ActionSpec;
 

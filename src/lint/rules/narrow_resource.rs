@@ -1,8 +1,8 @@
 //! IMS070: a `Resource` narrower than everything on a statement that covers IMS actions.
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS070",

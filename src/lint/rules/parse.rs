@@ -3,8 +3,8 @@
 //! has at most one of these findings and no other.
 
 use crate::lint::context::Sink;
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::policy::{Location, ParseError};
 
 pub(crate) const INVALID_JSON: Rule = Rule {

@@ -1,8 +1,8 @@
 //! IMS050: an IMS API whose required actions the policy grants only in part.
 
 use crate::lint::context::{Ctx, Sink};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 use crate::matrix::RequiredAction;
 
 pub(crate) const RULE: Rule = Rule {

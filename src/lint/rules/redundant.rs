@@ -1,8 +1,8 @@
 //! IMS041: a statement that another statement of the same file makes redundant.
 
 use crate::lint::context::{Ctx, Info, Sink, pattern_covers};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS041",

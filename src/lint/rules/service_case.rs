@@ -1,8 +1,8 @@
 //! IMS023: a service name with upper-case letters.
 
 use crate::lint::context::{Ctx, Sink, service};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS023",

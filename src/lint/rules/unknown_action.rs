@@ -3,8 +3,8 @@
 use crate::compile::check_action_pattern;
 use crate::known_actions;
 use crate::lint::context::{Ctx, Sink, has_wildcard, service};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS021",

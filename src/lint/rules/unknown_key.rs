@@ -2,8 +2,8 @@
 
 use crate::compile::condition::{GLOBAL_KEYS, global_key};
 use crate::lint::context::{Ctx, Sink, did_you_mean};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS033",

@@ -2,8 +2,8 @@
 
 use crate::compile::{check_action_pattern, covered_actions};
 use crate::lint::context::{Ctx, Sink, has_wildcard, service};
-use crate::lint::finding::Severity;
 use crate::lint::rule::Rule;
+use crate::lint::severity::Severity;
 
 pub(crate) const RULE: Rule = Rule {
     code: "IMS022",

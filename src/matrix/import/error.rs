@@ -6,7 +6,7 @@
 /// 1-based line of the page where the problem is (for a table cell: the line where its row starts).
 ///
 /// ```
-/// use ims_iam::matrix::import::{ImportError, import_page};
+/// use ims_iam::import::{ImportError, import_page};
 ///
 /// let err = import_page("no table here", "notes.txt").unwrap_err();
 /// assert!(matches!(err, ImportError::NoTitle { .. }));

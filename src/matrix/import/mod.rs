@@ -15,7 +15,7 @@
 //!   entry of `api_notes`.
 //! - Action: one action per paragraph or bullet; `N/A` means no action. A qualifier in parentheses
 //!   (`ims:serverImages:create (required only for ...)`) is kept as `note` and must name one of the
-//!   known situations ([`SITUATIONS`](crate::matrix::model::SITUATIONS)), which gives `when`.
+//!   known situations (`SITUATIONS` of the matrix model), which gives `when`.
 //! - Dependencies: `-` means none. A bullet with actions indented under it is a group of the
 //!   bullet's action (`of`, with its qualifier as `note`); all other actions of the cell form one
 //!   group without `of`.
@@ -33,9 +33,8 @@ mod rst;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+pub use crate::matrix::model::{ActionEntry, DependencyGroup, MatrixFile, Row};
 pub use error::{ImportError, RowConflict};
-
-use crate::matrix::model::{ActionEntry, DependencyGroup, MatrixFile, Row};
 
 /// The largest page [`import_page`] reads, in bytes (the real pages are below 100 KiB).
 pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
@@ -46,7 +45,7 @@ pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// page must be a permission table.
 ///
 /// ```
-/// use ims_iam::matrix::import::import_page;
+/// use ims_iam::import::import_page;
 ///
 /// let page = "\
 /// Image Quota
@@ -64,7 +63,7 @@ pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// assert_eq!(rows[0].template, "/v1/cloudimages/quota");
 /// assert_eq!(rows[0].actions[0].action, "ims:quotas:get");
 /// assert_eq!(rows[0].sources, ["quota.rst"]);
-/// # Ok::<(), ims_iam::matrix::import::ImportError>(())
+/// # Ok::<(), ims_iam::import::ImportError>(())
 /// ```
 pub fn import_page(text: &str, source: &str) -> Result<Vec<Row>, ImportError> {
     if text.len() > MAX_PAGE_BYTES {
@@ -105,8 +104,8 @@ fn is_html(text: &str) -> bool {
 /// result is an [`ImportError::Conflict`] naming the row and the field.
 ///
 /// ```
-/// use ims_iam::matrix::import::{merge, ImportError};
-/// use ims_iam::matrix::model::{ActionEntry, Row};
+/// use ims_iam::import::{merge, ImportError};
+/// use ims_iam::import::{ActionEntry, Row};
 ///
 /// let row = |name: &str, source: &str, action: &str| Row {
 ///     section: "Image Quota".into(),
@@ -229,7 +228,7 @@ fn merge_row(into: &mut Row, row: Row) -> Result<(), ImportError> {
 /// The output parses back into the same [`MatrixFile`].
 ///
 /// ```
-/// use ims_iam::matrix::import::{import_page, merge, to_toml};
+/// use ims_iam::import::{import_page, merge, to_toml};
 ///
 /// let page = "\
 /// Image Schema
@@ -253,7 +252,7 @@ fn merge_row(into: &mut Row, row: Row) -> Result<(), ImportError> {
 /// enterprise_project = false
 /// sources = [\"schema.rst\"]
 /// ");
-/// # Ok::<(), ims_iam::matrix::import::ImportError>(())
+/// # Ok::<(), ims_iam::import::ImportError>(())
 /// ```
 pub fn to_toml(file: &MatrixFile) -> String {
     let mut out = String::new();

@@ -1,4 +1,8 @@
-//! Bounds on the condition-key values a request carries.
+//! Bounds on the condition-key values a request carries, and the context builder that enforces them.
+
+use super::Context;
+
+use crate::quote::Quoted;
 
 /// Bounds on the condition-key values of one request, for callers that build a [`Context`] from input
 /// they do not control (request headers, command-line arguments, test files).
@@ -16,7 +20,7 @@
 /// | `max_value_bytes` | 4,096   |
 ///
 /// ```
-/// use ims_iam::eval::ContextLimits;
+/// use ims_iam::ContextLimits;
 ///
 /// let limits = ContextLimits::default();
 /// assert!(limits.check([("g:SourceIp", "10.1.2.3"), ("g:TagKeys", "env")]).is_ok());
@@ -30,7 +34,6 @@
 /// );
 /// ```
 ///
-/// [`Context`]: crate::Context
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextLimits {
     /// Values over all keys (a key given three times counts three). Default 128.
@@ -56,39 +59,65 @@ impl ContextLimits {
     /// pair over a bound, naming the bound.
     pub fn check<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), ContextError> {
         for (count, (key, value)) in pairs.into_iter().enumerate() {
-            if count == self.max_values {
-                return Err(ContextError {
-                    limit: "max_values",
-                    max: self.max_values,
-                    what: format!("more than {} condition-key values", self.max_values),
-                });
-            }
-            if key.len() > self.max_key_bytes {
-                return Err(ContextError {
-                    limit: "max_key_bytes",
-                    max: self.max_key_bytes,
-                    what: format!("a condition key has {} bytes", key.len()),
-                });
-            }
-            if value.len() > self.max_value_bytes {
-                return Err(ContextError {
-                    limit: "max_value_bytes",
-                    max: self.max_value_bytes,
-                    what: format!("the value of `{}` has {} bytes", excerpt(key), value.len()),
-                });
-            }
+            self.check_pair(count, key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Checks pair number `count` (0-based).
+    fn check_pair(&self, count: usize, key: &str, value: &str) -> Result<(), ContextError> {
+        if count == self.max_values {
+            return Err(ContextError {
+                limit: "max_values",
+                max: self.max_values,
+                what: format!("more than {} condition-key values", self.max_values),
+            });
+        }
+        if key.len() > self.max_key_bytes {
+            return Err(ContextError {
+                limit: "max_key_bytes",
+                max: self.max_key_bytes,
+                what: format!("a condition key has {} bytes", key.len()),
+            });
+        }
+        if value.len() > self.max_value_bytes {
+            return Err(ContextError {
+                limit: "max_value_bytes",
+                max: self.max_value_bytes,
+                what: format!("the value of {} has {} bytes", Quoted(key), value.len()),
+            });
         }
         Ok(())
     }
 }
 
-/// At most 64 characters of a key, for messages.
-fn excerpt(key: &str) -> String {
-    let mut out: String = key.chars().take(64).collect();
-    if out.len() < key.len() {
-        out.push_str("...");
+impl<'a> Context<'a> {
+    /// Builds a context from condition-key values that come from input the caller does not control
+    /// (command-line arguments, test files, request headers), bounded by `limits`: the one way the
+    /// command line, the decision-test runner and the gateway build theirs. Allocates nothing for up to
+    /// [`Context::INLINE_VALUES`] pairs.
+    ///
+    /// ```
+    /// use ims_iam::{Context, ContextLimits};
+    /// let limits = ContextLimits::default();
+    /// let ctx = Context::from_untrusted([("g:SourceIp", "10.1.2.3")], &limits)?;
+    /// assert_eq!(ctx.values("g:sourceip").collect::<Vec<_>>(), ["10.1.2.3"]);
+    /// let tight = ContextLimits { max_values: 1, ..ContextLimits::default() };
+    /// let err = Context::from_untrusted([("a", "1"), ("b", "2")], &tight).unwrap_err();
+    /// assert_eq!(err.limit(), "max_values");
+    /// # Ok::<(), ims_iam::ContextError>(())
+    /// ```
+    pub fn from_untrusted(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        limits: &ContextLimits,
+    ) -> Result<Context<'a>, ContextError> {
+        let mut ctx = Context::default();
+        for (count, (key, value)) in pairs.into_iter().enumerate() {
+            limits.check_pair(count, key, value)?;
+            ctx.push_value(key, value);
+        }
+        Ok(ctx)
     }
-    out
 }
 
 /// A request context over one of the [`ContextLimits`].

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::compile::fold::eq_folded;
+use crate::fold::eq_folded;
 use crate::matrix::Situation;
 
 /// What the caller knows about a request beyond its method and path: the IAM project and enterprise

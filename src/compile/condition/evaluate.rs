@@ -1,0 +1,304 @@
+//! Evaluating a compiled condition against a request [`Context`]: three-valued, allocation-free, with
+//! a per-decision [`Memo`] of key look-ups and parsed addresses.
+
+use std::cell::Cell;
+use std::net::IpAddr;
+
+use time::OffsetDateTime;
+
+use super::values::{Instant, parse_bool, parse_date, parse_ip, parse_number, time_text};
+use super::{CompiledCondition, KeySource, Quantifier, Test};
+use crate::fold::{eq_folded, folded};
+use crate::request::Context;
+
+/// What a condition says about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The condition is true for the request.
+    Holds,
+    /// The condition is false for the request.
+    Fails,
+    /// The request's values cannot decide the condition.
+    Unevaluable(Unevaluable),
+}
+
+/// Why a condition could not be evaluated: a request value that does not parse for the operator's
+/// type, or several request values that disagree under an operator without a set prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unevaluable {
+    /// What the request value should have been: "an IP address", "a number", ...
+    pub(crate) expected: &'static str,
+}
+
+pub(super) const EXPECT_NUMBER: Unevaluable = Unevaluable { expected: "a number" };
+pub(super) const EXPECT_DATE: Unevaluable = Unevaluable {
+    expected: "an RFC 3339 date-time with offset, or a date",
+};
+pub(super) const EXPECT_BOOL: Unevaluable = Unevaluable {
+    expected: "`true` or `false` (any letter case)",
+};
+pub(super) const EXPECT_IP: Unevaluable = Unevaluable {
+    expected: "an IP address",
+};
+pub(super) const EXPECT_SINGLE: Unevaluable = Unevaluable {
+    expected: "a single value, or values that all agree (use `ForAnyValue:` or `ForAllValues:`)",
+};
+
+/// How many distinct condition keys of a policy set a [`Memo`] remembers; keys past these are looked
+/// up in the context every time.
+pub(super) const MEMO_KEYS: usize = 16;
+
+/// What one decision has learned about its context, so that conditions on the same key do not look
+/// the key up again, and a request value is parsed as an address at most once. Filled lazily; built
+/// per decision on the stack (no allocation).
+pub(crate) struct Memo {
+    /// Per key slot: 0 until looked up, then `1 | mask << 1` where `mask` has bit `i` set when inline
+    /// entry `i` of the context is a value of the key.
+    keys: [Cell<u16>; MEMO_KEYS],
+    /// Per inline entry: the value parsed as an IP address, once asked (`Some(None)`: not one).
+    ips: [Cell<Option<Option<IpAddr>>>; Context::INLINE_VALUES],
+}
+
+impl Memo {
+    pub(crate) fn new() -> Memo {
+        Memo {
+            keys: [const { Cell::new(0) }; MEMO_KEYS],
+            ips: [const { Cell::new(None) }; Context::INLINE_VALUES],
+        }
+    }
+
+    /// The inline entries of `ctx` holding values of the key of `condition` (bit `i`: entry `i`).
+    #[inline]
+    fn entries_of(&self, condition: &CompiledCondition, ctx: &Context<'_>, slot: usize) -> u16 {
+        let Some(cell) = self.keys.get(slot) else {
+            return 0;
+        };
+        let known = cell.get();
+        if known != 0 {
+            return known >> 1;
+        }
+        let mut mask = 0u16;
+        for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
+            if eq_folded(key, &condition.key) {
+                mask |= 1 << i;
+            }
+        }
+        cell.set(1 | (mask << 1));
+        mask
+    }
+
+    /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
+    fn ip(&self, i: usize, text: &str) -> Option<IpAddr> {
+        let Some(cell) = self.ips.get(i) else {
+            return parse_ip(text);
+        };
+        if let Some(known) = cell.get() {
+            return known;
+        }
+        let parsed = parse_ip(text);
+        cell.set(Some(parsed));
+        parsed
+    }
+}
+
+/// A request value and, for a value of the context's inline entries, its index there (for the memo).
+type Indexed<'a> = (RequestValue<'a>, Option<usize>);
+
+/// One request value: text from the context, or the evaluation time.
+#[derive(Debug, Clone, Copy)]
+enum RequestValue<'a> {
+    Text(&'a str),
+    Time(OffsetDateTime),
+}
+
+/// What the request values said, value by value, after negation.
+#[derive(Debug, Default)]
+struct Tally {
+    seen: bool,
+    any_true: bool,
+    any_false: bool,
+    unevaluable: Option<Unevaluable>,
+}
+
+impl CompiledCondition {
+    /// What the condition says about a request evaluated at `now` (used for `g:CurrentTime` when the
+    /// context pins no time). Parses only the request's values and allocates nothing.
+    pub(crate) fn evaluate(&self, ctx: &Context<'_>, now: OffsetDateTime) -> Outcome {
+        self.evaluate_in(ctx, now, None)
+    }
+
+    /// [`CompiledCondition::evaluate`], remembering key look-ups and parsed values in `memo` (the
+    /// same outcome, with less work when several conditions of one decision read the same key).
+    #[inline]
+    pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> Outcome {
+        self.evaluate_in(ctx, now, Some(memo))
+    }
+
+    fn evaluate_in(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: Option<&Memo>) -> Outcome {
+        match &self.test {
+            Test::Null(expect_absent) => {
+                let mut present = false;
+                self.for_each_value(ctx, now, memo, |_| present = true);
+                holds_if(expect_absent.iter().any(|&absent| absent != present))
+            }
+            Test::IsNullOrEmpty(expect_null) => {
+                let mut non_empty = false;
+                self.for_each_value(ctx, now, memo, |(v, _)| {
+                    non_empty |= !matches!(v, RequestValue::Text(""));
+                });
+                holds_if(
+                    expect_null
+                        .iter()
+                        .any(|&null_or_empty| null_or_empty != non_empty),
+                )
+            }
+            _ => {
+                let mut tally = Tally::default();
+                self.for_each_value(ctx, now, memo, |(v, i)| {
+                    tally.seen = true;
+                    let ip = |text: &str| match (memo, i) {
+                        (Some(memo), Some(i)) => memo.ip(i, text),
+                        _ => parse_ip(text),
+                    };
+                    match self.matches(v, ip) {
+                        Ok(matched) if matched != self.negated => tally.any_true = true,
+                        Ok(_) => tally.any_false = true,
+                        Err(u) => {
+                            tally.unevaluable.get_or_insert(u);
+                        }
+                    }
+                });
+                self.combine(&tally)
+            }
+        }
+    }
+
+    /// Calls `f` with each request value of the key (and its inline index, if it has one), in the
+    /// order given, with the stand-ins of the special keys.
+    fn for_each_value<'a>(
+        &self,
+        ctx: &Context<'a>,
+        now: OffsetDateTime,
+        memo: Option<&Memo>,
+        mut f: impl FnMut(Indexed<'a>),
+    ) {
+        let mut any = false;
+        match (memo, self.slot) {
+            (Some(memo), Some(slot)) => {
+                let mut mask = memo.entries_of(self, ctx, usize::from(slot));
+                let inline = ctx.inline_entries();
+                while mask != 0 {
+                    let i = mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    if let Some(&(_, value)) = inline.get(i) {
+                        any = true;
+                        f((RequestValue::Text(value), Some(i)));
+                    }
+                }
+                for (key, value) in ctx.spilled_entries() {
+                    if eq_folded(key, &self.key) {
+                        any = true;
+                        f((RequestValue::Text(value), None));
+                    }
+                }
+            }
+            _ => {
+                for value in ctx.values(&self.key) {
+                    any = true;
+                    f((RequestValue::Text(value), None));
+                }
+            }
+        }
+        if any {
+            return;
+        }
+        match self.source {
+            KeySource::Context => {}
+            KeySource::CurrentTime => f((RequestValue::Time(ctx.current_time().unwrap_or(now)), None)),
+            KeySource::EnterpriseProject => {
+                if let Some(ep) = ctx.enterprise_project() {
+                    f((RequestValue::Text(ep), None));
+                }
+            }
+        }
+    }
+
+    /// Whether one request value matches some policy value (before negation).
+    /// `ip` parses a text value as an address (possibly remembered).
+    fn matches(
+        &self,
+        value: RequestValue<'_>,
+        ip: impl Fn(&str) -> Option<IpAddr>,
+    ) -> Result<bool, Unevaluable> {
+        if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
+            let t = Instant::of(t);
+            return Ok(dates.iter().any(|d| cmp.test(&t, d)));
+        }
+        match value {
+            RequestValue::Text(text) => self.matches_text(text, ip),
+            RequestValue::Time(t) => {
+                let mut buf = [0u8; 64];
+                self.matches_text(time_text(t, &mut buf).ok_or(EXPECT_DATE)?, ip)
+            }
+        }
+    }
+
+    /// Whether one request value, as text, matches some policy value (before negation).
+    fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
+        Ok(match &self.test {
+            Test::Equals(ps) => ps.iter().any(|p| p == text),
+            Test::EqualsIgnoreCase(ps) => ps.iter().any(|p| p.chars().eq(folded(text))),
+            Test::Like(ps) => ps.iter().any(|p| p.matches(text)),
+            Test::StartWith(ps) => ps.iter().any(|p| text.starts_with(p.as_str())),
+            Test::EndWith(ps) => ps.iter().any(|p| text.ends_with(p.as_str())),
+            Test::Number(cmp, ps) => {
+                let n = parse_number(text).ok_or(EXPECT_NUMBER)?;
+                ps.iter().any(|p| cmp.test(&n, p))
+            }
+            Test::Date(cmp, ps) => {
+                let t = parse_date(text).ok_or(EXPECT_DATE)?;
+                ps.iter().any(|p| cmp.test(&t, p))
+            }
+            Test::Bool(ps) => {
+                let b = parse_bool(text).ok_or(EXPECT_BOOL)?;
+                ps.contains(&b)
+            }
+            Test::Ip(nets) => {
+                // Both sides canonical: a mapped address is its IPv4 address.
+                let addr = ip(text).ok_or(EXPECT_IP)?;
+                nets.iter().any(|n| n.contains(&addr))
+            }
+            // Handled in `evaluate`; they never reach here.
+            Test::Null(_) | Test::IsNullOrEmpty(_) => false,
+        })
+    }
+
+    /// The outcome from what the request values said (three-valued logic; see the module docs).
+    fn combine(&self, tally: &Tally) -> Outcome {
+        if !tally.seen {
+            return if self.if_exists {
+                Outcome::Holds
+            } else {
+                match self.quantifier {
+                    Quantifier::ForAnyValue => Outcome::Fails,
+                    Quantifier::ForAllValues => Outcome::Holds,
+                    Quantifier::Single => holds_if(self.negated),
+                }
+            };
+        }
+        match (self.quantifier, tally.unevaluable) {
+            (Quantifier::ForAnyValue, _) if tally.any_true => Outcome::Holds,
+            (Quantifier::ForAllValues, _) if tally.any_false => Outcome::Fails,
+            (_, Some(u)) => Outcome::Unevaluable(u),
+            (Quantifier::Single, None) if tally.any_true && tally.any_false => {
+                Outcome::Unevaluable(EXPECT_SINGLE)
+            }
+            (Quantifier::ForAnyValue | Quantifier::Single, None) => holds_if(tally.any_true),
+            (Quantifier::ForAllValues, None) => Outcome::Holds,
+        }
+    }
+}
+
+fn holds_if(holds: bool) -> Outcome {
+    if holds { Outcome::Holds } else { Outcome::Fails }
+}

@@ -1,0 +1,220 @@
+//! The compiled, immutable policy set: attachments (with their scope and owner) folded into buckets.
+
+use super::bucket::Bucket;
+use super::condition::CompiledCondition;
+use super::statement::{CompiledStatement, compile_statement};
+use super::{CompileError, Policy, Scope};
+use crate::request::Owner;
+
+/// What is kept about each attached policy.
+#[derive(Debug)]
+pub(crate) struct PolicyInfo {
+    name: String,
+    scope: Scope,
+    owner: Owner,
+}
+
+impl PolicyInfo {
+    /// The name decisions cite.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+    /// Where it is attached.
+    pub(crate) fn scope(&self) -> &Scope {
+        &self.scope
+    }
+    /// Who it is attached to.
+    pub(crate) fn owner(&self) -> Owner {
+        self.owner
+    }
+}
+
+/// An immutable, compiled set of attached policies: what [`PolicySet::authorize`] decides against.
+///
+/// `PolicySet` is `Send + Sync`; share one behind an `Arc` between threads. Build a new one to change
+/// policies (a set that fails to compile is refused whole, so keep serving the previous one).
+///
+/// ```
+/// use ims_iam::{Policy, PolicySet, Scope};
+/// let reader = Policy::parse("readers.json", Scope::Global,
+///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get"]}]}"#)
+///     .unwrap();
+/// let set = PolicySet::new([reader]).unwrap();
+/// assert_eq!(set.len(), 1);
+/// fn assert_send_sync<T: Send + Sync>() {}
+/// assert_send_sync::<PolicySet>();
+/// ```
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    policies: Vec<PolicyInfo>,
+    statements: Vec<CompiledStatement>,
+    global: Bucket,
+    /// Sorted by id.
+    projects: Vec<(String, Bucket)>,
+    /// Sorted by id.
+    enterprise_projects: Vec<(String, Bucket)>,
+    /// The Deny statements of every project attachment (applied when the request's project is unknown).
+    project_denies: Bucket,
+    /// The Deny statements of every enterprise-project attachment (applied when the request's enterprise
+    /// project is unknown).
+    enterprise_project_denies: Bucket,
+    uses_current_time: bool,
+    /// Whether some attachment has an owner other than [`Owner::EVERYONE`].
+    has_owners: bool,
+}
+
+/// Builds a [`PolicySet`] attachment by attachment, each with its owner.
+#[derive(Debug, Default)]
+pub(crate) struct SetBuilder {
+    set: PolicySet,
+    /// Condition key names (lowercased), interned so that a decision looks each key up once.
+    keys: Vec<String>,
+}
+
+impl SetBuilder {
+    /// Attaches `policy` for `owner`; on error nothing of it is added.
+    pub(crate) fn attach(&mut self, owner: Owner, policy: Policy) -> Result<(), CompileError> {
+        let set = &mut self.set;
+        let p = set.policies.len();
+        let mut compiled = Vec::with_capacity(policy.document.statements.len());
+        for (index, statement) in policy.document.statements.iter().enumerate() {
+            compiled.push(compile_statement(&policy.name, p, owner, index, statement)?);
+        }
+        for mut statement in compiled {
+            statement.intern_keys(&mut self.keys);
+            set.uses_current_time |= statement
+                .conditions()
+                .iter()
+                .any(CompiledCondition::uses_current_time);
+            let id = set.statements.len();
+            match &policy.scope {
+                Scope::Global => set.global.add(id, &statement, false),
+                Scope::Project(pid) => {
+                    bucket_for(&mut set.projects, pid).add(id, &statement, false);
+                    set.project_denies.add(id, &statement, true);
+                }
+                Scope::EnterpriseProject(eid) => {
+                    bucket_for(&mut set.enterprise_projects, eid).add(id, &statement, false);
+                    set.enterprise_project_denies.add(id, &statement, true);
+                }
+            }
+            set.statements.push(statement);
+        }
+        set.has_owners |= owner != Owner::EVERYONE;
+        set.policies.push(PolicyInfo {
+            name: policy.name,
+            scope: policy.scope,
+            owner,
+        });
+        Ok(())
+    }
+
+    /// The set.
+    pub(crate) fn finish(self) -> PolicySet {
+        self.set
+    }
+}
+
+impl PolicySet {
+    /// Compiles attached policies. Any error refuses the whole set.
+    pub fn new(policies: impl IntoIterator<Item = Policy>) -> Result<PolicySet, CompileError> {
+        let mut builder = SetBuilder::default();
+        for policy in policies {
+            builder.attach(Owner::EVERYONE, policy)?;
+        }
+        Ok(builder.finish())
+    }
+
+    /// The number of attached policies.
+    pub fn len(&self) -> usize {
+        self.policies.len()
+    }
+
+    /// Whether no policy is attached (every request with a required action is then implicitly denied).
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+    }
+
+    /// Every attached policy, in the order attached.
+    pub(crate) fn policies(&self) -> &[PolicyInfo] {
+        &self.policies
+    }
+
+    /// Attached policy number `i` (as [`CompiledStatement::policy`] gives it).
+    pub(crate) fn policy(&self, i: usize) -> &PolicyInfo {
+        &self.policies[i]
+    }
+
+    /// Every compiled statement, in the order attached (for analyses of a whole set).
+    #[allow(dead_code, reason = "crate-internal accessor for analyses of compiled sets")]
+    pub(crate) fn statements(&self) -> &[CompiledStatement] {
+        &self.statements
+    }
+
+    /// Statement number `id` (as a [`Bucket`] lists it).
+    #[inline]
+    pub(crate) fn statement(&self, id: usize) -> &CompiledStatement {
+        &self.statements[id]
+    }
+
+    /// Whether some condition reads `g:CurrentTime`.
+    #[inline]
+    pub(crate) fn uses_current_time(&self) -> bool {
+        self.uses_current_time
+    }
+
+    /// Whether some attachment has an owner (a group or user of a principals file).
+    #[inline]
+    pub(crate) fn has_owners(&self) -> bool {
+        self.has_owners
+    }
+
+    /// The global attachments.
+    #[inline]
+    pub(crate) fn global_bucket(&self) -> &Bucket {
+        &self.global
+    }
+
+    /// The attachments to project `id`.
+    #[inline]
+    pub(crate) fn project_bucket(&self, id: &str) -> Option<&Bucket> {
+        find_bucket(&self.projects, id)
+    }
+
+    /// The attachments to enterprise project `id`.
+    #[inline]
+    pub(crate) fn enterprise_project_bucket(&self, id: &str) -> Option<&Bucket> {
+        find_bucket(&self.enterprise_projects, id)
+    }
+
+    /// The Deny statements of every project attachment.
+    #[inline]
+    pub(crate) fn project_denies(&self) -> &Bucket {
+        &self.project_denies
+    }
+
+    /// The Deny statements of every enterprise-project attachment.
+    #[inline]
+    pub(crate) fn enterprise_project_denies(&self) -> &Bucket {
+        &self.enterprise_project_denies
+    }
+}
+
+#[inline]
+fn find_bucket<'s>(buckets: &'s [(String, Bucket)], id: &str) -> Option<&'s Bucket> {
+    buckets
+        .binary_search_by(|(k, _)| k.as_str().cmp(id))
+        .ok()
+        .map(|i| &buckets[i].1)
+}
+
+fn bucket_for<'s>(buckets: &'s mut Vec<(String, Bucket)>, id: &str) -> &'s mut Bucket {
+    let i = match buckets.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
+        Ok(i) => i,
+        Err(i) => {
+            buckets.insert(i, (id.to_owned(), Bucket::default()));
+            i
+        }
+    };
+    &mut buckets[i].1
+}

@@ -1,0 +1,408 @@
+//! The decision procedure (SPEC 3.3-3.6).
+//!
+//! For each required action of the routed operation that counts (unconditional ones, and conditional
+//! ones whose situation the context names), over the statements of the applicable attachments: an
+//! explicit Deny if any Deny statement applies; else Allow if any Allow statement applies; else an
+//! implicit deny. The request is allowed only if every counted action is allowed; an operation with no
+//! required action is allowed (`no_action_required`).
+//!
+//! Applicable attachments, for a request in project P on a resource in enterprise project E:
+//! - global attachments, always;
+//! - `project:P` attachments, when the operation's IAM Project flag is `Y`; when P is unknown, the Deny
+//!   statements of every project attachment apply (they cannot grant);
+//! - `enterprise-project:E` attachments, only when the operation's Enterprise Project flag is `Y`; when E
+//!   is unknown, the Deny statements of every enterprise-project attachment apply (they cannot grant).
+//!   For an `x` operation they have no effect at all.
+
+use time::OffsetDateTime;
+
+use crate::compile::condition::{Memo, Outcome};
+use crate::compile::{Bucket, Masks, PolicySet, Scope};
+use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
+use crate::eval::trace::{
+    Explanation, NoTrace, ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink,
+};
+use crate::matrix::{ActionId, Operation, RequiredAction};
+use crate::policy::Effect;
+use crate::request::{Context, Owners, Request};
+
+/// An applicable bucket of statements, and whether its Allow statements may grant.
+#[derive(Clone, Copy)]
+struct Applicable<'s> {
+    bucket: &'s Bucket,
+    grants: bool,
+}
+
+/// What a decision evaluates against, worked out once per request.
+struct Scopes<'s> {
+    buckets: [Option<Applicable<'s>>; 3],
+    /// The unconditional Allow and Deny actions of the request's owners over the applicable buckets
+    /// (Allows only of granting ones); folded only for a request that names owners.
+    folded: Masks,
+}
+
+impl PolicySet {
+    /// Decides a request: the gateway's call. Allocates nothing and explains nothing.
+    ///
+    /// ```
+    /// use ims_iam::{route, Context, Policy, PolicySet, Reason, Request, Scope};
+    /// let set = PolicySet::new([Policy::parse("tags.json", Scope::Global,
+    ///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:get","ims:images:update"]}]}"#)
+    ///     .unwrap()]).unwrap();
+    /// let ctx = Context::default();
+    /// let put = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env").unwrap();
+    /// assert!(set.authorize(&Request::new(&put, &ctx)).is_allowed());
+    /// let delete = route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11").unwrap();
+    /// assert_eq!(set.authorize(&Request::new(&delete, &ctx)).reason(), Reason::ImplicitDeny);
+    /// ```
+    #[inline]
+    pub fn authorize(&self, request: &Request<'_>) -> Decision {
+        self.decide(request, &mut NoTrace)
+    }
+
+    /// [`PolicySet::authorize`] with an [`Explanation`]: the decision, the verdict of every required
+    /// action and the statements that determined it. Slower (it scans statements and allocates); use it
+    /// for tools and logs.
+    ///
+    /// ```
+    /// use ims_iam::{route, Context, Policy, PolicySet, Request, Scope};
+    /// let set = PolicySet::new([Policy::parse("tags.json", Scope::Global,
+    ///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:update"]}]}"#)
+    ///     .unwrap()]).unwrap();
+    /// let put = route("PUT", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env").unwrap();
+    /// let ctx = Context::default();
+    /// let explanation = set.explain(&Request::new(&put, &ctx));
+    /// assert!(!explanation.decision().is_allowed());
+    /// assert_eq!(
+    ///     explanation.summary(),
+    ///     "denied: ims:images:get is not allowed by any statement; ims:images:update allowed by tags.json statement 0"
+    /// );
+    /// ```
+    pub fn explain(&self, request: &Request<'_>) -> Explanation {
+        let mut explanation = Explanation::default();
+        self.decide(request, &mut explanation);
+        explanation
+    }
+
+    /// The decision procedure, reporting to `sink`: [`authorize`](PolicySet::authorize) and
+    /// [`explain`](PolicySet::explain) are this with [`NoTrace`] (the fast path: folded masks, no
+    /// statement scan, no allocation) and with an [`Explanation`]. Implement [`TraceSink`] to log
+    /// decisions your own way; the last event is always [`TraceEvent::Decision`].
+    ///
+    /// ```
+    /// use ims_iam::{route, Context, Policy, PolicySet, Request, Scope, TraceEvent, TraceSink};
+    /// struct Count(usize);
+    /// impl TraceSink for Count {
+    ///     fn event(&mut self, event: TraceEvent<'_>) {
+    ///         if let TraceEvent::Statement { .. } = event { self.0 += 1 }
+    ///     }
+    /// }
+    /// let set = PolicySet::new([Policy::parse("all.json", Scope::Global,
+    ///     r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:*:*"]}]}"#).unwrap()]).unwrap();
+    /// let get = route("GET", "/v2/cloudimages")?;
+    /// let ctx = Context::default();
+    /// let mut count = Count(0);
+    /// assert!(set.decide(&Request::new(&get, &ctx), &mut count).is_allowed());
+    /// assert_eq!(count.0, 1);
+    /// # Ok::<(), ims_iam::RouteError>(())
+    /// ```
+    pub fn decide<S: TraceSink>(&self, request: &Request<'_>, sink: &mut S) -> Decision {
+        let decision = self.decide_inner(request, sink);
+        if S::ENABLED {
+            sink.event(TraceEvent::Decision(decision));
+        }
+        decision
+    }
+
+    #[inline]
+    fn decide_inner<S: TraceSink>(&self, request: &Request<'_>, sink: &mut S) -> Decision {
+        let operation = request.operation();
+        let ctx = request.context();
+        let owners = request.owners();
+        if S::ENABLED {
+            sink.event(TraceEvent::Operation(operation));
+        }
+        let project = match (request.path_project(), ctx.project()) {
+            (Some(a), Some(b)) if a != b => {
+                return Decision::new(Reason::Error(RequestError::ProjectMismatch));
+            }
+            (a, b) => a.or(b),
+        };
+        let enterprise_project = ctx.enterprise_project();
+        let scopes = self.scopes(operation, project, enterprise_project, owners);
+        if S::ENABLED {
+            self.report_scopes(operation, project, enterprise_project, owners, sink);
+        }
+
+        let counted = |a: &RequiredAction| a.situation().is_none_or(|s| ctx.has_situation(s));
+        if operation.actions().is_empty() {
+            return Decision::new(Reason::NoActionRequired);
+        }
+        if !operation.actions().iter().any(counted) {
+            return Decision::new(Reason::Error(RequestError::SituationRequired));
+        }
+        let now = if self.uses_current_time() {
+            ctx.current_time().unwrap_or_else(OffsetDateTime::now_utc)
+        } else {
+            OffsetDateTime::UNIX_EPOCH
+        };
+
+        let memo = Memo::new();
+        let mut any_explicit = false;
+        let mut any_implicit = false;
+        for required in operation.actions() {
+            if !counted(required) {
+                if let (true, Some(situation)) = (S::ENABLED, required.situation()) {
+                    sink.event(TraceEvent::SkippedAction {
+                        action: required.action(),
+                        situation,
+                    });
+                }
+                continue;
+            }
+            let verdict = if S::ENABLED {
+                self.verdict_traced(&scopes, required.id(), required.action(), ctx, owners, now, sink)
+            } else if owners.lists().is_some() {
+                self.verdict_fast::<true, true>(&scopes, required.id(), ctx, owners, now, &memo)
+            } else if self.has_owners() {
+                // A request for everyone in a set with owners: skip the owners' statements.
+                self.verdict_fast::<false, true>(&scopes, required.id(), ctx, owners, now, &memo)
+            } else {
+                // Everyone's request on everyone's attachments: the buckets' own masks, nothing to skip.
+                self.verdict_fast::<false, false>(&scopes, required.id(), ctx, owners, now, &memo)
+            };
+            match verdict {
+                ActionVerdict::Allow => {}
+                ActionVerdict::ExplicitDeny => any_explicit = true,
+                ActionVerdict::ImplicitDeny => any_implicit = true,
+            }
+        }
+        Decision::new(if any_explicit {
+            Reason::ExplicitDeny
+        } else if any_implicit {
+            Reason::ImplicitDeny
+        } else {
+            Reason::Allow
+        })
+    }
+
+    /// The applicable buckets, and the owners' unconditional masks over them.
+    #[inline]
+    fn scopes(
+        &self,
+        operation: &Operation,
+        project: Option<&str>,
+        enterprise_project: Option<&str>,
+        owners: Owners<'_>,
+    ) -> Scopes<'_> {
+        let buckets = [
+            Some(Applicable {
+                bucket: self.global_bucket(),
+                grants: true,
+            }),
+            if operation.iam_project() {
+                match project {
+                    Some(p) => self
+                        .project_bucket(p)
+                        .map(|bucket| Applicable { bucket, grants: true }),
+                    None => Some(Applicable {
+                        bucket: self.project_denies(),
+                        grants: false,
+                    }),
+                }
+            } else {
+                None
+            },
+            if operation.enterprise_project() {
+                match enterprise_project {
+                    Some(e) => self
+                        .enterprise_project_bucket(e)
+                        .map(|bucket| Applicable { bucket, grants: true }),
+                    None => Some(Applicable {
+                        bucket: self.enterprise_project_denies(),
+                        grants: false,
+                    }),
+                }
+            } else {
+                None
+            },
+        ];
+        let mut folded = Masks::default();
+        if owners.lists().is_some() {
+            for scope in buckets.iter().flatten() {
+                let Masks { allow, deny } = scope.bucket.masks(owners);
+                folded.deny.union(deny);
+                if scope.grants {
+                    folded.allow.union(allow);
+                }
+            }
+        }
+        Scopes { buckets, folded }
+    }
+
+    /// Masks first (a few instructions each), conditions only when no mask decides: an unconditional
+    /// Deny in any applicable scope, then conditional Denies, then an unconditional Allow in a granting
+    /// scope, then conditional Allows. Explicit deny wins whatever the order, so the verdict is the
+    /// traced path's. With `FOLDED`, the masks are the ones folded over the request's owners, else the
+    /// buckets' own (everyone's); with `FILTER`, statements of owners other than the request's are
+    /// skipped (a set whose attachments are all everyone's has nothing to skip).
+    #[inline]
+    fn verdict_fast<const FOLDED: bool, const FILTER: bool>(
+        &self,
+        scopes: &Scopes<'_>,
+        action: ActionId,
+        ctx: &Context<'_>,
+        owners: Owners<'_>,
+        now: OffsetDateTime,
+        memo: &Memo,
+    ) -> ActionVerdict {
+        let denied = if FOLDED {
+            scopes.folded.deny.contains(action)
+        } else {
+            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
+            scopes
+                .buckets
+                .iter()
+                .flatten()
+                .any(|s| everyone(s).deny.contains(action))
+        };
+        if denied {
+            return ActionVerdict::ExplicitDeny;
+        }
+        for scope in scopes.buckets.iter().flatten() {
+            for &s in scope.bucket.conditional_denies(action) {
+                let st = self.statement(s);
+                if (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo) {
+                    return ActionVerdict::ExplicitDeny;
+                }
+            }
+        }
+        let allowed = if FOLDED {
+            scopes.folded.allow.contains(action)
+        } else {
+            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
+            scopes
+                .buckets
+                .iter()
+                .flatten()
+                .any(|s| s.grants && everyone(s).allow.contains(action))
+        };
+        if allowed {
+            return ActionVerdict::Allow;
+        }
+        for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
+            for &s in scope.bucket.conditional_allows(action) {
+                let st = self.statement(s);
+                if (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo) {
+                    return ActionVerdict::Allow;
+                }
+            }
+        }
+        ActionVerdict::ImplicitDeny
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the traced twin of `verdict_fast`, plus the sink"
+    )]
+    fn verdict_traced<S: TraceSink>(
+        &self,
+        scopes: &Scopes<'_>,
+        action: ActionId,
+        name: &'static str,
+        ctx: &Context<'_>,
+        owners: Owners<'_>,
+        now: OffsetDateTime,
+        sink: &mut S,
+    ) -> ActionVerdict {
+        let mut denied = false;
+        let mut allowed = false;
+        for scope in scopes.buckets.iter().flatten() {
+            for &s in scope.bucket.statements() {
+                let st = self.statement(s);
+                if !owners.contains(st.owner())
+                    || !st.actions().contains(action)
+                    || (st.effect() == Effect::Allow && !scope.grants)
+                {
+                    continue;
+                }
+                let (outcome, culprit) = if st.effect() == Effect::Allow && st.narrow_resource() {
+                    (StatementOutcome::NarrowResourceAllowIgnored, None)
+                } else {
+                    match st.evaluate_conditions(ctx, now) {
+                        (Outcome::Holds, _) => (StatementOutcome::Applies, None),
+                        (Outcome::Fails, c) => (StatementOutcome::ConditionFails, c),
+                        (Outcome::Unevaluable(u), c) => {
+                            (StatementOutcome::Unevaluable { expected: u.expected }, c)
+                        }
+                    }
+                };
+                if outcome.applies(st.effect()) {
+                    match st.effect() {
+                        Effect::Deny => denied = true,
+                        Effect::Allow => allowed = true,
+                    }
+                }
+                sink.event(TraceEvent::Statement {
+                    action: name,
+                    statement: StatementRef {
+                        policy: self.policy(st.policy()).name(),
+                        statement: st.index(),
+                        sid: st.sid(),
+                        effect: st.effect(),
+                    },
+                    outcome,
+                    condition: culprit.map(|c| (c.operator(), c.key(), c.location())),
+                });
+            }
+        }
+        let verdict = if denied {
+            ActionVerdict::ExplicitDeny
+        } else if allowed {
+            ActionVerdict::Allow
+        } else {
+            ActionVerdict::ImplicitDeny
+        };
+        sink.event(TraceEvent::Verdict {
+            action: name,
+            verdict,
+        });
+        verdict
+    }
+
+    fn report_scopes<S: TraceSink>(
+        &self,
+        operation: &Operation,
+        project: Option<&str>,
+        enterprise_project: Option<&str>,
+        owners: Owners<'_>,
+        sink: &mut S,
+    ) {
+        for policy in self.policies().iter().filter(|p| owners.contains(p.owner())) {
+            let note = match policy.scope() {
+                Scope::Global => None,
+                Scope::Project(_) if !operation.iam_project() => Some(ScopeNote::ProjectNotSupported),
+                Scope::Project(p) => match project {
+                    None => Some(ScopeNote::UnknownRequestScope),
+                    Some(q) if q != p => Some(ScopeNote::OtherScope),
+                    Some(_) => None,
+                },
+                Scope::EnterpriseProject(_) if !operation.enterprise_project() => {
+                    Some(ScopeNote::EnterpriseProjectNotSupported)
+                }
+                Scope::EnterpriseProject(e) => match enterprise_project {
+                    None => Some(ScopeNote::UnknownRequestScope),
+                    Some(q) if q != e => Some(ScopeNote::OtherScope),
+                    Some(_) => None,
+                },
+            };
+            if let Some(note) = note {
+                sink.event(TraceEvent::Scope {
+                    policy: policy.name(),
+                    scope: policy.scope(),
+                    note,
+                });
+            }
+        }
+    }
+}

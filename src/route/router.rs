@@ -1,0 +1,181 @@
+//! The router: the method's templates with as many segments as the path, in priority order, then the
+//! parameters' values bound and their formats checked.
+
+use super::RouteError;
+use super::params::{RouteMatch, Value};
+use super::target::{RawPath, RawSegment, path_of};
+use crate::matrix::{self, Cloud, Method, Operation, Segment};
+use crate::quote::excerpt;
+
+/// Routes one raw request with the default, strict [`Router`] (parameter formats checked).
+///
+/// `target` is the request-target as received: the path, optionally followed by `?` and a query.
+/// See the [module documentation](mod@crate::route) for the rules.
+///
+/// ```
+/// let m = ims_iam::route("GET", "/v2/0123456789abcdef0123456789abcdef/images/tags").unwrap();
+/// assert_eq!(m.operation().template(), "/v2/{project_id}/images/tags");
+/// assert_eq!(m.project_id(), Some("0123456789abcdef0123456789abcdef"));
+///
+/// assert_eq!(ims_iam::route("DELETE", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/").unwrap_err().kind(),
+///            "empty_segment");
+/// ```
+#[inline]
+pub fn route<'a>(method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
+    Router::default().route(method, target)
+}
+
+/// Routing options. [`Router::default`] is strict: parameter formats are checked.
+///
+/// ```
+/// use ims_iam::Router;
+/// let strict = Router::default();
+/// assert!(strict.checks_param_formats());
+/// assert_eq!(strict.route("GET", "/v2/images/abc").unwrap_err().kind(), "invalid_param");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Router {
+    check_formats: bool,
+    cloud: Cloud,
+}
+
+impl Default for Router {
+    fn default() -> Self {
+        Router {
+            check_formats: true,
+            cloud: Cloud::default(),
+        }
+    }
+}
+
+impl Router {
+    /// Relaxes every parameter to "any non-empty segment": `image_id` need not be a UUID,
+    /// `project_id` and `member_id` need not be 32 hex characters. Every other rule still applies.
+    ///
+    /// This is for tools that look at paths with placeholder ids; a gateway that authorizes real
+    /// requests should keep the default, which refuses malformed ids (fail closed).
+    ///
+    /// ```
+    /// use ims_iam::Router;
+    /// let relaxed = Router::default().accept_any_param_format();
+    /// assert!(!relaxed.checks_param_formats());
+    /// let m = relaxed.route("DELETE", "/v2/images/IMAGE/members/MEMBER").unwrap();
+    /// assert_eq!(m.param("member_id"), Some("MEMBER"));
+    /// ```
+    #[must_use]
+    pub fn accept_any_param_format(self) -> Self {
+        Router {
+            check_formats: false,
+            ..self
+        }
+    }
+
+    /// Routes to the rows of a cloud profile's table (the default: [`Cloud::default`]): the same
+    /// templates, that profile's facts.
+    ///
+    /// ```
+    /// use ims_iam::{Cloud, Router};
+    /// let m = Router::default().with_cloud(Cloud::HuaweiCloud).route("GET", "/v1/cloudimages/quota").unwrap();
+    /// assert_eq!(m.operation().cloud(), Cloud::HuaweiCloud);
+    /// ```
+    #[must_use]
+    pub fn with_cloud(self, cloud: Cloud) -> Self {
+        Router { cloud, ..self }
+    }
+
+    /// The cloud profile routed to.
+    pub fn cloud(self) -> Cloud {
+        self.cloud
+    }
+
+    /// Whether parameter formats are checked (the default).
+    pub fn checks_param_formats(self) -> bool {
+        self.check_formats
+    }
+
+    /// Routes one raw request: the method, then the whole target, then the templates of the
+    /// method in priority order (see the [module documentation](mod@crate::route)).
+    ///
+    /// ```
+    /// let m = ims_iam::Router::default()
+    ///     .route("HEAD", "/v1/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11")
+    ///     .unwrap();
+    /// assert_eq!(m.operation().method(), ims_iam::Method::Head);
+    /// ```
+    pub fn route<'a>(&self, method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
+        let Some(method) = Method::parse(method) else {
+            return Err(RouteError::UnknownMethod {
+                method: excerpt(method),
+            });
+        };
+        let path = RawPath::parse(target)?;
+        let not_found = || RouteError::NotFound {
+            method,
+            path: excerpt(path_of(target)),
+        };
+        let Some(segments) = path.segments() else {
+            // More segments than any template has.
+            return Err(not_found());
+        };
+        // Only the method's templates with as many segments as the path, in priority order.
+        for operation in matrix::routes_with_len(method, segments.len())
+            .iter()
+            .filter_map(|&i| matrix::operation_at(self.cloud, i))
+        {
+            let template = operation.segments();
+            let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
+                Segment::Literal(literal) => literal.as_bytes() == s.raw.as_bytes(),
+                Segment::Param(..) => true,
+            });
+            if literals_match {
+                return self.bind(operation, segments);
+            }
+        }
+        Err(not_found())
+    }
+
+    /// Takes the parameter values of a matched path, decoding them and checking their formats.
+    fn bind<'a>(
+        &self,
+        operation: &'static Operation,
+        segments: &[RawSegment<'a>],
+    ) -> Result<RouteMatch<'a>, RouteError> {
+        let mut m = RouteMatch::new(operation);
+        for (number, (t, s)) in operation.segments().iter().zip(segments).enumerate() {
+            let Segment::Param(name, format) = *t else {
+                continue;
+            };
+            let value = if s.escaped {
+                m.decode(s.raw)
+            } else {
+                Value::Borrowed(s.raw)
+            };
+            let text = m.text(&value);
+            if self.check_formats && !format.accepts(text) {
+                return Err(RouteError::InvalidParam {
+                    param: name,
+                    operation: operation.to_string(),
+                    expected: format.describe(),
+                    value: excerpt(text),
+                    segment: number + 1,
+                    offset: s.offset,
+                });
+            }
+            m.push(name, value);
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_longer_than_every_template_are_checked_then_not_found() {
+        let err = route("GET", "/a/b/c/d/e/f/g/h/..").unwrap_err();
+        assert_eq!(err.kind(), "dot_segment");
+        let err = route("GET", "/a/b/c/d/e/f/g/h/i").unwrap_err();
+        assert_eq!(err.kind(), "not_found");
+    }
+}
