@@ -42,7 +42,7 @@ pub use policy::{
     PolicyDocument, PolicyFile, ResourceForm, RoleDependency, Spanned, Statement, Version,
 };
 // The compiled set.
-pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};
+pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError, UnknownAction};
 // Decisions and their explanation.
 pub use eval::{
     ActionExplanation, ActionVerdict, CitedStatement, Decision, Explanation, NoTrace, Reason, RequestError,
