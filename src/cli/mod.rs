@@ -2,8 +2,12 @@
 //! an exit code; the contract (names, JSON fields, exit codes) is SPEC section 4. Every command's
 //! `--help` states its exit codes.
 
+mod access;
+mod analysis_io;
 mod authorize;
+mod check;
 mod cloud;
+mod diff;
 mod generate;
 mod import;
 mod json;
@@ -16,6 +20,7 @@ mod routes;
 mod serve;
 mod style;
 mod test_cmd;
+mod who_can;
 
 use std::process::ExitCode;
 
@@ -54,6 +59,14 @@ enum Command {
     Matrix(MatrixCommand),
     /// Decide one request against policy files.
     Authorize(authorize::Args),
+    /// What a policy set allows: every operation and scope situation, allow / deny / conditional.
+    Access(access::Args),
+    /// Which users and groups of a principals file may call an API.
+    WhoCan(who_can::Args),
+    /// Prove that no request of a specification is allowed (`--never`), or nothing outside (`--only`).
+    Check(check::Args),
+    /// What a change of policies grants that was not granted before, and what it removes.
+    Diff(diff::Args),
     /// Run declarative decision-test files.
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
@@ -149,6 +162,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Diff(args)) => matrix_diff::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Access(args) => access::run(&args),
+        Command::WhoCan(args) => who_can::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Generate(args) => generate::run(&args),
         #[cfg(feature = "serve")]
