@@ -4,6 +4,7 @@
 // The pipeline, in the order a request goes through it: the permission matrix, the router, the
 // request (context and owners), policy documents, the compiled set, the decision procedure. Every
 // module is private; what users need is re-exported here, each item by one path.
+pub mod analysis;
 mod compile;
 mod eval;
 mod fold;
@@ -18,6 +19,7 @@ mod route;
 pub mod gateway;
 pub mod generate;
 pub mod lint;
+pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod testing;
@@ -49,4 +51,4 @@ pub use eval::{
     ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink,
 };
 // Principals: users, groups and their attachments.
-pub use principals::{Caller, Principals, PrincipalsError};
+pub use principals::{Caller, PrincipalKind, Principals, PrincipalsError};

@@ -93,14 +93,20 @@ pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
         })
 }
 
-fn load(args: &Args) -> Result<PolicySet, Failure> {
-    let mut policies = Vec::with_capacity(args.policies.len());
-    for arg in &args.policies {
-        let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
-        let loaded =
-            Policy::load(file, file.as_ref(), scope).map_err(|e| Failure::new(e.kind(), e.to_string()))?;
+/// Loads `--policy FILE[@SCOPE]` arguments (a list response gives one policy per role): `(error kind,
+/// message)` on failure.
+pub(crate) fn load_policies(args: &[String]) -> Result<Vec<Policy>, (&'static str, String)> {
+    let mut policies = Vec::with_capacity(args.len());
+    for arg in args {
+        let (file, scope) = split_policy_arg(arg).map_err(|m| ("invalid_scope", m))?;
+        let loaded = Policy::load(file, file.as_ref(), scope).map_err(|e| (e.kind(), e.to_string()))?;
         policies.extend(loaded);
     }
+    Ok(policies)
+}
+
+fn load(args: &Args) -> Result<PolicySet, Failure> {
+    let policies = load_policies(&args.policies).map_err(|(kind, m)| Failure::new(kind, m))?;
     let set = PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))?;
     for warning in set.warnings() {
         super::warn(&warning.to_string());

@@ -2,20 +2,28 @@
 //! an exit code; the contract (names, JSON fields, exit codes) is SPEC section 4. Every command's
 //! `--help` states its exit codes.
 
+mod access;
+mod analysis_io;
 mod authorize;
+mod check;
 mod cloud;
+mod diff;
 mod generate;
 mod import;
 mod json;
 mod lint;
 mod match_cmd;
 mod matrix_diff;
+mod principals_cmd;
 mod reference;
 mod routes;
+mod schema_cmd;
 #[cfg(feature = "serve")]
 mod serve;
 mod style;
 mod test_cmd;
+mod test_report;
+mod who_can;
 
 use std::process::ExitCode;
 
@@ -54,10 +62,23 @@ enum Command {
     Matrix(MatrixCommand),
     /// Decide one request against policy files.
     Authorize(authorize::Args),
+    /// What a policy set allows: every operation and scope situation, allow / deny / conditional.
+    Access(access::Args),
+    /// Which users and groups of a principals file may call an API.
+    WhoCan(who_can::Args),
+    /// Prove that no request of a specification is allowed (`--never`), or nothing outside (`--only`).
+    Check(check::Args),
+    /// What a change of policies grants that was not granted before, and what it removes.
+    Diff(diff::Args),
     /// Run declarative decision-test files.
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Check principals files (users, groups and their policies).
+    #[command(subcommand)]
+    Principals(principals_cmd::Command),
+    /// Print the JSON Schema of policy, principals or decision-test files, for editors.
+    Schema(schema_cmd::Args),
     /// Generate the smallest policy that allows observed calls, and report what else it allows.
     Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
@@ -149,8 +170,14 @@ pub(crate) fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Diff(args)) => matrix_diff::run(&args),
         Command::Authorize(args) => authorize::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Access(args) => access::run(&args),
+        Command::WhoCan(args) => who_can::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Principals(command) => principals_cmd::run(&command),
+        Command::Schema(args) => schema_cmd::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
         Command::Completions(args) => reference::completions::<Cli>(&args),
