@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use super::CompileError;
-use super::condition::{CompiledCondition, Memo, Outcome};
+use super::condition::{CompiledCondition, IndexKey, KeySlots, Memo, Outcome};
 use super::wildcard::{Case, Pattern};
 use crate::matrix::{ActionId, known_actions};
 use crate::policy::{ActionSpec, Effect, ResourceForm};
@@ -91,16 +91,25 @@ impl CompiledStatement {
         &self.conditions
     }
 
-    /// Gives each condition's key a memo slot (see [`CompiledCondition::intern_key`]).
-    pub(super) fn intern_keys(&mut self, keys: &mut Vec<String>) {
+    /// Gives each condition's key its slot (see [`CompiledCondition::intern_key`]).
+    pub(super) fn intern_keys(&mut self, keys: &mut KeySlots) {
         for condition in &mut self.conditions {
             condition.intern_key(keys);
         }
     }
 
+    /// The condition to index the statement by, if some condition can be one (see
+    /// [`CompiledCondition::index_key`]): the one with the fewest values.
+    pub(crate) fn index_key(&self) -> Option<IndexKey<'_>> {
+        self.conditions
+            .iter()
+            .filter_map(CompiledCondition::index_key)
+            .min_by_key(|k| k.values.len())
+    }
+
     /// Whether some condition fails (so a Deny does not apply). Stops at the first.
     #[inline]
-    pub(crate) fn some_condition_fails(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
+    pub(crate) fn some_condition_fails(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> bool {
         self.conditions
             .iter()
             .any(|c| c.evaluate_with(ctx, now, memo) == Outcome::Fails)
@@ -108,7 +117,7 @@ impl CompiledStatement {
 
     /// Whether every condition holds (so an Allow applies). Stops at the first that does not.
     #[inline]
-    pub(crate) fn all_conditions_hold(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
+    pub(crate) fn all_conditions_hold(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> bool {
         self.conditions
             .iter()
             .all(|c| c.evaluate_with(ctx, now, memo) == Outcome::Holds)

@@ -147,7 +147,7 @@ impl PolicySet {
             OffsetDateTime::UNIX_EPOCH
         };
 
-        let memo = Memo::new();
+        let memo = Memo::new(self.key_slots());
         let mut any_explicit = false;
         let mut any_implicit = false;
         for required in operation.actions() {
@@ -254,7 +254,7 @@ impl PolicySet {
         ctx: &Context<'_>,
         owners: Owners<'_>,
         now: OffsetDateTime,
-        memo: &Memo,
+        memo: &Memo<'_>,
     ) -> ActionVerdict {
         let denied = if FOLDED {
             scopes.folded.deny.contains(action)
@@ -276,6 +276,19 @@ impl PolicySet {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
+            let denies = scope.bucket.indexed_denies().any(
+                action,
+                ctx,
+                memo,
+                |s| self.statement(s).actions(),
+                |s| {
+                    let st = self.statement(s);
+                    (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo)
+                },
+            );
+            if denies {
+                return ActionVerdict::ExplicitDeny;
+            }
         }
         let allowed = if FOLDED {
             scopes.folded.allow.contains(action)
@@ -296,6 +309,19 @@ impl PolicySet {
                 if (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo) {
                     return ActionVerdict::Allow;
                 }
+            }
+            let allows = scope.bucket.indexed_allows().any(
+                action,
+                ctx,
+                memo,
+                |s| self.statement(s).actions(),
+                |s| {
+                    let st = self.statement(s);
+                    (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo)
+                },
+            );
+            if allows {
+                return ActionVerdict::Allow;
             }
         }
         ActionVerdict::ImplicitDeny
