@@ -15,13 +15,36 @@ fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(K)
 }
 
-/// `n` (at most 8) bytes as a little-endian word, zero-padded.
+/// 8 bytes as a little-endian word.
 #[inline]
-fn word(bytes: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = bytes.len().min(8);
-    buf[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(buf)
+fn word(chunk: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
+}
+
+/// Fewer than 8 bytes as a little-endian word, zero-padded (two overlapping reads, no loop).
+#[inline]
+fn tail(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |i: usize| {
+        b.get(i..i + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let byte = |i: usize| b.get(i).map_or(0, |&x| u64::from(x));
+    if n >= 4 {
+        u64::from(u32_at(0)) | u64::from(u32_at(n - 4)) << (8 * (n - 4))
+    } else if n > 0 {
+        byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// Where hash `h` starts its probe in a table of `mask + 1` places (a power of two): the high
+/// bits, which the final multiplication mixes best.
+#[inline]
+pub(crate) fn place(h: u64, mask: usize) -> usize {
+    (h >> 32) as usize & mask
 }
 
 /// ASCII letters of a word of ASCII bytes lowercased (SWAR: no carry crosses a byte below 0x80).
@@ -44,7 +67,7 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        h = mix(h, word(rest));
+        h = mix(h, tail(rest));
     }
     mix(h, bytes.len() as u64)
 }
@@ -53,18 +76,8 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
 /// [`hash_bytes`] of the folded text.
 #[inline]
 pub(crate) fn hash_folded(seed: u64, text: &str) -> u64 {
-    let bytes = text.as_bytes();
     if text.is_ascii() {
-        let mut h = mix(0, seed);
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            h = mix(h, lower_ascii(word(chunk)));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            h = mix(h, lower_ascii(word(rest)));
-        }
-        return mix(h, bytes.len() as u64);
+        return hash_ascii_folded(seed, text.as_bytes());
     }
     let mut stream = Stream {
         h: mix(0, seed),
@@ -79,6 +92,21 @@ pub(crate) fn hash_folded(seed: u64, text: &str) -> u64 {
         }
     }
     stream.finish()
+}
+
+/// [`hash_folded`] of ASCII `bytes`.
+#[inline(always)]
+pub(crate) fn hash_ascii_folded(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = mix(0, seed);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        h = mix(h, lower_ascii(word(chunk)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        h = mix(h, lower_ascii(tail(rest)));
+    }
+    mix(h, bytes.len() as u64)
 }
 
 /// [`hash_bytes`] fed one byte at a time.
@@ -118,18 +146,14 @@ pub(crate) fn eq_ascii_folded(text: &[u8], folded_key: &[u8]) -> bool {
     if text.len() != folded_key.len() {
         return false;
     }
-    let mut a = text.chunks(8);
-    let mut b = folded_key.chunks(8);
-    loop {
-        match (a.next(), b.next()) {
-            (Some(x), Some(y)) => {
-                if lower_ascii(word(x)) != word(y) {
-                    return false;
-                }
-            }
-            _ => return true,
+    let mut a = text.chunks_exact(8);
+    let mut b = folded_key.chunks_exact(8);
+    for (x, y) in (&mut a).zip(&mut b) {
+        if lower_ascii(word(x)) != word(y) {
+            return false;
         }
     }
+    lower_ascii(tail(a.remainder())) == tail(b.remainder())
 }
 
 #[cfg(test)]
@@ -144,6 +168,16 @@ mod tests {
         for chunk in all.chunks(8) {
             let expected: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
             assert_eq!(lower_ascii(word(chunk)), word(&expected), "{chunk:?}");
+        }
+    }
+
+    #[test]
+    fn tails_are_zero_padded_little_endian_words() {
+        let bytes = b"abcdefg";
+        for n in 0..8 {
+            let mut buf = [0u8; 8];
+            buf[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(tail(&bytes[..n]), u64::from_le_bytes(buf), "{n}");
         }
     }
 

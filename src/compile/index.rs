@@ -9,7 +9,7 @@
 //! as written (exact) or folded (`IgnoreCase`), with the slot as the seed, and compared in full.
 
 use super::condition::{IndexKey, Memo};
-use super::hash::{hash_bytes, hash_folded};
+use super::hash::{hash_bytes, hash_folded, place};
 use super::statement::ActionSet;
 use crate::fold::folded;
 use crate::matrix::ActionId;
@@ -109,7 +109,7 @@ impl ValueIndex {
 
     fn place(&mut self, e: usize) {
         let mask = self.table.len() - 1;
-        let mut i = self.entries[e].hash as usize & mask;
+        let mut i = place(self.entries[e].hash, mask);
         while self.table[i] != 0 {
             i = (i + 1) & mask;
         }
@@ -123,7 +123,7 @@ impl ValueIndex {
             return None;
         }
         let mask = self.table.len() - 1;
-        let mut i = h as usize & mask;
+        let mut i = place(h, mask);
         // At most every place; the table always has an empty one, which ends the probe sooner.
         for _ in 0..self.table.len() {
             let e = (*self.table.get(i)? as usize).checked_sub(1)?;

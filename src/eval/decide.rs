@@ -16,7 +16,7 @@
 
 use time::OffsetDateTime;
 
-use crate::compile::condition::{Memo, Outcome};
+use crate::compile::condition::{Block, Memo, Outcome};
 use crate::compile::{Bucket, Masks, PolicySet, Scope};
 use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
 use crate::eval::trace::{
@@ -272,7 +272,7 @@ impl PolicySet {
         for scope in scopes.buckets.iter().flatten() {
             for &s in scope.bucket.conditional_denies(action) {
                 let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
@@ -283,7 +283,7 @@ impl PolicySet {
                 |s| self.statement(s).actions(),
                 |s| {
                     let st = self.statement(s);
-                    (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo)
+                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails
                 },
             );
             if denies {
@@ -306,7 +306,7 @@ impl PolicySet {
         for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
             for &s in scope.bucket.conditional_allows(action) {
                 let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds {
                     return ActionVerdict::Allow;
                 }
             }
@@ -317,7 +317,7 @@ impl PolicySet {
                 |s| self.statement(s).actions(),
                 |s| {
                     let st = self.statement(s);
-                    (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo)
+                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds
                 },
             );
             if allows {
@@ -325,6 +325,12 @@ impl PolicySet {
             }
         }
         ActionVerdict::ImplicitDeny
+    }
+
+    /// What statement `s`'s conditions say, evaluated once per decision (see [`Memo::block`]).
+    #[inline]
+    fn block(&self, s: usize, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Block {
+        memo.block(s, || self.statement(s).block(ctx, now, memo))
     }
 
     #[expect(

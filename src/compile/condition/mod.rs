@@ -21,7 +21,7 @@ use super::wildcard::{Case, Pattern};
 use crate::fold::{eq_folded, folded};
 pub use error::ConditionError;
 use error::ErrorKind;
-pub(crate) use evaluate::{Memo, Outcome};
+pub(crate) use evaluate::{Block, Memo, Outcome};
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
 pub(crate) use sets::Strings;
 use sets::Nets;

@@ -3,7 +3,7 @@
 //! to its key's slot once, through a small open-addressing hash table, and conditions then find
 //! their values by slot (see [`Memo`](super::Memo)).
 
-use crate::compile::hash::{eq_ascii_folded, hash_folded};
+use crate::compile::hash::{eq_ascii_folded, hash_ascii_folded, hash_folded, place};
 use crate::fold::{eq_folded, folded};
 
 /// The seed of key-name hashes.
@@ -12,15 +12,20 @@ const SEED: u64 = 0x6b65_7973;
 /// Interned condition key names.
 #[derive(Debug, Default)]
 pub(crate) struct KeySlots {
-    /// Per slot: the name, folded.
-    names: Vec<Box<str>>,
-    /// Per slot: whether the folded name is ASCII.
-    ascii: Vec<bool>,
-    /// Per slot: the name's hash.
-    hashes: Vec<u64>,
+    /// Per slot: the name.
+    keys: Vec<Key>,
     /// Open addressing, linear probing: slot + 1, or 0 for an empty place. Its length is a power of
     /// two at least twice the number of names (so a probe always ends at an empty place).
     table: Vec<u32>,
+}
+
+/// One interned name.
+#[derive(Debug)]
+struct Key {
+    /// Folded.
+    name: Box<str>,
+    ascii: bool,
+    hash: u64,
 }
 
 impl KeySlots {
@@ -29,73 +34,71 @@ impl KeySlots {
         if let Some(slot) = self.slot_of(name) {
             return slot;
         }
-        let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        let slot = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         let name: String = folded(name).collect();
-        self.hashes.push(hash_folded(SEED, &name));
-        self.ascii.push(name.is_ascii());
-        self.names.push(name.into_boxed_str());
-        if self.table.len() < 2 * self.names.len() {
-            self.rebuild((2 * self.names.len()).next_power_of_two().max(8));
+        self.keys.push(Key {
+            hash: hash_folded(SEED, &name),
+            ascii: name.is_ascii(),
+            name: name.into_boxed_str(),
+        });
+        if self.table.len() < 2 * self.keys.len() {
+            self.table = vec![0; (2 * self.keys.len()).next_power_of_two().max(8)];
+            for slot in 0..self.keys.len() {
+                self.place(slot);
+            }
         } else {
-            self.place(slot);
+            self.place(slot as usize);
         }
         slot
     }
 
-    fn rebuild(&mut self, capacity: usize) {
-        self.table = vec![0; capacity];
-        for slot in 0..self.names.len() {
-            self.place(u32::try_from(slot).unwrap_or(u32::MAX));
-        }
-    }
-
-    fn place(&mut self, slot: u32) {
+    fn place(&mut self, slot: usize) {
         let mask = self.table.len() - 1;
-        let mut i = self.hashes[slot as usize] as usize & mask;
+        let mut i = place(self.keys[slot].hash, mask);
         while self.table[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.table[i] = slot + 1;
+        self.table[i] = u32::try_from(slot + 1).unwrap_or(u32::MAX);
     }
 
     /// The slot of the key `name` (compared by simple case folding), if some condition reads it.
     #[inline]
     pub(crate) fn slot_of(&self, name: &str) -> Option<u32> {
-        if self.names.is_empty() {
+        if self.keys.is_empty() {
             return None;
         }
-        let h = hash_folded(SEED, name);
+        let bytes = name.as_bytes();
+        let ascii = bytes.is_ascii();
+        let h = if ascii {
+            hash_ascii_folded(SEED, bytes)
+        } else {
+            hash_folded(SEED, name)
+        };
         let mask = self.table.len() - 1;
-        let mut i = h as usize & mask;
+        let mut i = place(h, mask);
         // At most every place; the table always has an empty one, which ends the probe sooner.
         for _ in 0..self.table.len() {
-            let found = *self.table.get(i)?;
-            let slot = found.checked_sub(1)?;
-            let s = slot as usize;
-            if self.hashes.get(s) == Some(&h) && self.matches(s, name) {
-                return Some(slot);
+            let slot = self.table.get(i).copied()?.checked_sub(1)?;
+            if let Some(key) = self.keys.get(slot as usize) {
+                if key.hash == h
+                    && if ascii && key.ascii {
+                        eq_ascii_folded(bytes, key.name.as_bytes())
+                    } else {
+                        eq_folded(name, &key.name)
+                    }
+                {
+                    return Some(slot);
+                }
             }
             i = (i + 1) & mask;
         }
         None
     }
 
-    #[inline]
-    fn matches(&self, s: usize, name: &str) -> bool {
-        let Some(key) = self.names.get(s) else {
-            return false;
-        };
-        if name.is_ascii() && self.ascii.get(s) == Some(&true) {
-            eq_ascii_folded(name.as_bytes(), key.as_bytes())
-        } else {
-            eq_folded(name, key)
-        }
-    }
-
     /// The folded name of `slot`.
     #[inline]
     pub(crate) fn name(&self, slot: u32) -> &str {
-        self.names.get(slot as usize).map_or("", |n| n)
+        self.keys.get(slot as usize).map_or("", |k| &k.name)
     }
 }
 
