@@ -127,3 +127,96 @@ impl Step for u128 {
         self.checked_add(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::condition::Cmp;
+    use crate::compile::condition::values::{parse_ip, parse_net};
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        "[a-cA-C\u{212A}kΣσς]{0,4}"
+    }
+
+    proptest! {
+        #[test]
+        fn sorted_numbers_agree_with_each_value(
+            values in prop::collection::vec(prop::sample::select(vec![-2.5, -1.0, -0.0, 0.0, 1.0, 3.0]), 1..6),
+            req in prop::sample::select(vec![-3.0, -2.5, -0.0, 0.0, 0.5, 1.0, 3.0, 4.0]),
+        ) {
+            let mut sorted: Vec<f64> = values.iter().map(|n| n + 0.0).collect();
+            sorted.sort_unstable_by(f64::total_cmp);
+            for cmp in [Cmp::Eq, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge] {
+                prop_assert_eq!(cmp.test_any(&req, &sorted), values.iter().any(|p| cmp.test(&req, p)), "{:?}", cmp);
+            }
+        }
+
+        #[test]
+        fn string_sets_agree_with_scanning(values in prop::collection::vec(text(), 1..12), req in text()) {
+            let exact = Strings::new(values.clone());
+            prop_assert_eq!(exact.contains(&req), values.iter().any(|v| *v == req));
+            let folded_values: Vec<String> = values.iter().map(|v| folded(v).collect()).collect();
+            let ignore_case = Strings::new(folded_values.clone());
+            prop_assert_eq!(
+                ignore_case.contains_folded(&req),
+                folded_values.iter().any(|p| p.chars().eq(folded(&req)))
+            );
+        }
+
+        #[test]
+        fn merged_ranges_agree_with_each_block(
+            blocks in prop::collection::vec((any::<u32>(), 0u8..=32, any::<u128>(), 0u8..=128, any::<bool>()), 1..20),
+            probes in prop::collection::vec((any::<u32>(), any::<u128>()), 1..20),
+        ) {
+            // Blocks near each other (low octets varied), some IPv6, some in mapped form.
+            let nets: Vec<IpNet> = blocks
+                .iter()
+                .filter_map(|&(a, p4, b, p6, v6)| {
+                    let text = if v6 {
+                        format!("{}/{p6}", std::net::Ipv6Addr::from(b & 0xffff_0000_0000_0000_0000_0000_ffff_ffff | 0x2001_0db8 << 96))
+                    } else if p4 % 3 == 0 {
+                        format!("::ffff:{}/{}", std::net::Ipv4Addr::from(a & 0x0a00_ffff | 0x0a00_0000), 96 + u32::from(p4))
+                    } else {
+                        format!("{}/{p4}", std::net::Ipv4Addr::from(a & 0x0a00_ffff | 0x0a00_0000))
+                    };
+                    parse_net(&text)
+                })
+                .collect();
+            let set = Nets::new(&nets);
+            for &(a, b) in &probes {
+                for text in [
+                    std::net::Ipv4Addr::from(a & 0x0a00_ffff | 0x0a00_0000).to_string(),
+                    std::net::Ipv6Addr::from(b & 0xffff_0000_0000_0000_0000_0000_ffff_ffff | 0x2001_0db8 << 96).to_string(),
+                    format!("::ffff:{}", std::net::Ipv4Addr::from(a & 0x0a00_ffff | 0x0a00_0000)),
+                ] {
+                    let Some(addr) = parse_ip(&text) else { continue };
+                    prop_assert_eq!(set.contains(addr), nets.iter().any(|n| n.contains(&addr)), "{}", text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_at_the_ends_of_the_address_space_merge() {
+        let nets: Vec<IpNet> = ["255.255.255.0/24", "255.255.254.0/24", "0.0.0.0/32", "::/0"]
+            .iter()
+            .filter_map(|t| parse_net(t))
+            .collect();
+        let set = Nets::new(&nets);
+        assert_eq!(set.v4.len(), 2);
+        assert_eq!(set.v6.len(), 1);
+        for (text, inside) in [
+            ("255.255.255.255", true),
+            ("255.255.254.0", true),
+            ("255.255.253.255", false),
+            ("0.0.0.0", true),
+            ("0.0.0.1", false),
+            ("::ffff:0.0.0.0", true),
+            ("2001:db8::1", true),
+        ] {
+            let addr = parse_ip(text).unwrap();
+            assert_eq!(set.contains(addr), inside, "{text}");
+        }
+    }
+}
