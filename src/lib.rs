@@ -4,6 +4,7 @@
 // The pipeline, in the order a request goes through it: the permission matrix, the router, the
 // request (context and owners), policy documents, the compiled set, the decision procedure. Every
 // module is private; what users need is re-exported here, each item by one path.
+pub mod analysis;
 mod compile;
 mod eval;
 mod fold;
@@ -42,11 +43,11 @@ pub use policy::{
     PolicyDocument, PolicyFile, ResourceForm, RoleDependency, Spanned, Statement, Version,
 };
 // The compiled set.
-pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError};
+pub use compile::{CompileError, ConditionError, Policy, PolicySet, Scope, ScopeError, UnknownAction};
 // Decisions and their explanation.
 pub use eval::{
     ActionExplanation, ActionVerdict, CitedStatement, Decision, Explanation, NoTrace, Reason, RequestError,
     ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink,
 };
 // Principals: users, groups and their attachments.
-pub use principals::{Caller, Principals, PrincipalsError};
+pub use principals::{Caller, PrincipalKind, Principals, PrincipalsError};

@@ -167,6 +167,9 @@ pub struct TestReport {
     pub file: String,
     /// One result per case, in file order.
     pub cases: Vec<CaseResult>,
+    /// Warnings about the policies the cases use: action patterns that name no documented IMS action
+    /// (see [`PolicySet::warnings`]), each once.
+    pub warnings: Vec<String>,
 }
 
 impl TestReport {
@@ -253,6 +256,16 @@ pub fn run_str_in(
     };
     let router = crate::route::Router::default().with_cloud(cloud);
     let file_set = compile_specs(&spec.policies, base).map_err(invalid)?;
+    let mut warnings = Vec::new();
+    let mut warn = |set: &PolicySet| {
+        for w in set.warnings() {
+            let w = format!("{name}: {w}");
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+    };
+    warn(&file_set);
     let mut cases = Vec::with_capacity(spec.cases.len());
     for case in &spec.cases {
         let own;
@@ -260,6 +273,7 @@ pub fn run_str_in(
             Some(specs) => {
                 own =
                     compile_specs(specs, base).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?;
+                warn(&own);
                 &own
             }
             None => &file_set,
@@ -269,6 +283,7 @@ pub fn run_str_in(
     Ok(TestReport {
         file: name.to_owned(),
         cases,
+        warnings,
     })
 }
 
@@ -329,7 +344,13 @@ fn run_case(
         ctx = ctx.with_enterprise_project(e);
     }
     for s in &case.situations {
-        let situation = Situation::parse(s).ok_or_else(|| format!("unknown situation `{s}`"))?;
+        let situation = Situation::parse(s).ok_or_else(|| {
+            let ids: Vec<&str> = Situation::ALL.iter().map(|s| s.id()).collect();
+            format!(
+                "unknown situation `{s}` in `situations`: expected one of `{}`",
+                ids.join("`, `")
+            )
+        })?;
         ctx = ctx.with_situation(situation);
     }
     if let Some(t) = &case.current_time {
@@ -338,11 +359,11 @@ fn run_case(
         ctx = ctx.with_current_time(now);
     }
     let expect = case.expect.as_str();
-    if !matches!(
-        expect,
-        "allow" | "deny" | "explicit_deny" | "implicit_deny" | "no_action_required" | "error"
-    ) {
-        return Err(format!("invalid `expect` `{expect}`"));
+    if !EXPECT.contains(&expect) {
+        return Err(format!(
+            "invalid `expect` `{expect}`: expected one of `{}`",
+            EXPECT.join("`, `")
+        ));
     }
     let mut expected = expect.to_owned();
     if let Some(kind) = &case.expect_error {
@@ -403,6 +424,16 @@ fn run_case(
         explanation,
     })
 }
+
+/// The values of `cases[].expect`.
+const EXPECT: [&str; 6] = [
+    "allow",
+    "deny",
+    "explicit_deny",
+    "implicit_deny",
+    "no_action_required",
+    "error",
+];
 
 fn reason_matches(expect: &str, error_kind: Option<&str>, decision: &Decision) -> bool {
     match (expect, decision.reason()) {

@@ -91,8 +91,28 @@ fn routes_json_is_an_array_of_every_operation() {
 }
 
 #[test]
-fn routes_text_is_an_aligned_table() {
+fn routes_default_is_a_compact_table_within_100_columns_and_csv_parses() {
     let out = run(&["routes"]);
+    assert_eq!(code(&out), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("METHOD"), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    assert!(text.contains("ims:images:list"), "{text}");
+
+    let csv = String::from_utf8(run(&["routes", "--format", "csv"]).stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("method,template,actions,iam_project,enterprise_project,basis,section")
+    );
+    assert_eq!(lines.count(), ims_iam::operations().len());
+}
+
+#[test]
+fn routes_text_is_an_aligned_table() {
+    let out = run(&["routes", "--format", "text"]);
     assert_eq!(code(&out), 0);
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();

@@ -293,7 +293,7 @@ fn routes_and_matrix_diff_show_profiles_and_bases() {
     assert_eq!(job["basis"], "decision");
     assert!(job["basis_note"].as_str().unwrap().contains("changes nothing"));
 
-    let text = stdout(&ims_iam(&["routes"]));
+    let text = stdout(&ims_iam(&["routes", "--format", "text"]));
     assert!(
         text.contains("POST /v2.1/cloudimages/action (inferred): inferred from POST /v2/cloudimages/action"),
         "{text}"

@@ -288,3 +288,61 @@ fn serve_decides_with_exported_policies_and_a_cloud_profile() {
     assert_eq!(server.check("PUT", &tag, "alice"), 200);
     assert_eq!(server.check("GET", job, "dave"), 200);
 }
+
+/// Issue 16: a typo'd action is a warning in the log and in `/healthz` and `/readyz` (still ready); a
+/// request without `X-Request-Id` gets the decision id as its request id, in the log and the error
+/// body; a rejected request's record names its target; `--listen` takes a host name.
+#[test]
+fn binary_reports_policy_warnings_and_request_ids() {
+    let dir = std::env::temp_dir().join(format!("ims-iam-serve-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("typo.json"),
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list", "ims:images:lst"]}]}"#,
+    )
+    .unwrap();
+    let file = dir.join("principals.json");
+    std::fs::write(
+        &file,
+        r#"{"policies": {"typo": "typo.json"}, "users": {"bob": {"attachments": [{"policy": "typo"}]}}}"#,
+    )
+    .unwrap();
+    let server = Server::start(&file, &["--watch", "0", "--log-format", "json"]);
+    // Logged at start (before the address, which `start` waits for) and after every reload.
+    server.signal("HUP");
+    let warning = server.wait_for("policy warning");
+    assert!(
+        warning.contains("ims:images:lst") && warning.contains("ims:images:list"),
+        "{warning}"
+    );
+    for probe in ["GET /healthz", "GET /readyz"] {
+        let (status, _, body) = send(server.addr, probe, &[]);
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            v["warnings"][0].as_str().unwrap().contains("`ims:images:lst`"),
+            "{v}"
+        );
+    }
+
+    let target = format!("/v2/images/{UUID}/..");
+    let (status, head, body) = server.exchange("GET", &target, "bob");
+    assert_eq!(status, 400, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["request_id"], body["decision_id"], "{body}");
+    assert!(head.contains("x-decision-id"), "{head}");
+    let record = server.wait_for("\"ims_iam::decision\"");
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(record["request_target"], target.as_str(), "{record}");
+    assert_eq!(record["request_id"], body["decision_id"], "{record}");
+    drop(server);
+
+    // A host name resolves.
+    let out = Command::new(env!("CARGO_BIN_EXE_ims-iam"))
+        .args(["serve", "--listen", "localhost", "--principals"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no port is a usage error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -14,12 +14,19 @@ use ims_iam::{
 };
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 allow, 1 deny, 2 error (unreadable or invalid policy, unroutable or \
+                        invalid request, usage); an error is never an allow.\n\
+                        Warnings (stderr): an `ims:` action without wildcards that no IMS API requires \
+                        (a typo such as `ims:images:updat`) grants or denies nothing."
+)]
 pub(crate) struct Args {
     /// A policy file, optionally with its attachment scope: `FILE`, `FILE@global`, `FILE@project:ID`,
-    /// `FILE@enterprise-project:ID` (repeatable; default scope global).
+    /// `FILE@enterprise-project:ID` (repeatable; default scope global). The scope follows the last
+    /// `@`; a file whose name contains `@` is passed with its scope: `a@b@global`.
     #[arg(long = "policy", value_name = "FILE[@SCOPE]")]
     policies: Vec<String>,
-    /// The IAM project of the request (when the path has no `{project_id}`).
+    /// The IAM project of the request (when the path has no `{project_id}`): 32 hex characters.
     #[arg(long, value_name = "ID")]
     project: Option<String>,
     /// The enterprise project of the resource the request acts on.
@@ -64,29 +71,47 @@ impl Failure {
     }
 }
 
-/// Splits `FILE@SCOPE`; the suffix counts as a scope only if it parses as one, so file names with `@`
-/// still work.
+/// Splits `FILE@SCOPE` at the last `@`. A suffix that looks like a scope attempt (it has a `:`, or is a
+/// word without `/` or `.`) must be a valid scope; any other suffix belongs to the file name
+/// (`team@corp/readers.json`). A file whose name ends in `@word` is passed with its scope:
+/// `policy@v2@global`.
 pub(crate) fn split_policy_arg(arg: &str) -> Result<(&str, Scope), String> {
-    if let Some((file, scope)) = arg.rsplit_once('@') {
-        if scope == "global" || scope.starts_with("project:") || scope.starts_with("enterprise-project:") {
-            return scope
-                .parse()
-                .map(|s| (file, s))
-                .map_err(|e: ims_iam::ScopeError| e.to_string());
-        }
+    let Some((file, suffix)) = arg.rsplit_once('@') else {
+        return Ok((arg, Scope::Global));
+    };
+    if !suffix.contains(':') && suffix.contains(['/', '.']) {
+        return Ok((arg, Scope::Global));
     }
-    Ok((arg, Scope::Global))
+    suffix
+        .parse()
+        .map(|scope| (file, scope))
+        .map_err(|e: ims_iam::ScopeError| {
+            format!(
+                "`--policy {arg}`: {e} after the last `@` (a file whose name contains `@` is passed with \
+             its scope, e.g. `FILE@global`)"
+            )
+        })
+}
+
+/// Loads `--policy FILE[@SCOPE]` arguments (a list response gives one policy per role): `(error kind,
+/// message)` on failure.
+pub(crate) fn load_policies(args: &[String]) -> Result<Vec<Policy>, (&'static str, String)> {
+    let mut policies = Vec::with_capacity(args.len());
+    for arg in args {
+        let (file, scope) = split_policy_arg(arg).map_err(|m| ("invalid_scope", m))?;
+        let loaded = Policy::load(file, file.as_ref(), scope).map_err(|e| (e.kind(), e.to_string()))?;
+        policies.extend(loaded);
+    }
+    Ok(policies)
 }
 
 fn load(args: &Args) -> Result<PolicySet, Failure> {
-    let mut policies = Vec::with_capacity(args.policies.len());
-    for arg in &args.policies {
-        let (file, scope) = split_policy_arg(arg).map_err(|m| Failure::new("invalid_scope", m))?;
-        let loaded =
-            Policy::load(file, file.as_ref(), scope).map_err(|e| Failure::new(e.kind(), e.to_string()))?;
-        policies.extend(loaded);
+    let policies = load_policies(&args.policies).map_err(|(kind, m)| Failure::new(kind, m))?;
+    let set = PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))?;
+    for warning in set.warnings() {
+        super::warn(&warning.to_string());
     }
-    PolicySet::new(policies).map_err(|e| Failure::new("invalid_policy", e.to_string()))
+    Ok(set)
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
@@ -117,6 +142,15 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         }
     };
     if let Some(p) = &args.project {
+        if !ims_iam::ParamFormat::Hex32.accepts(p) {
+            let f = Failure::new(
+                "invalid_context",
+                format!(
+                    "`--project {p}`: an IAM project id is 32 hex characters, as in a path's `{{project_id}}`"
+                ),
+            );
+            return fail(args.format, &f, None);
+        }
         ctx = ctx.with_project(p);
     }
     if let Some(e) = &args.enterprise_project {
@@ -126,7 +160,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         match Situation::parse(s) {
             Some(s) => ctx = ctx.with_situation(s),
             None => {
-                let f = Failure::new("invalid_context", format!("unknown situation `{s}`"));
+                let f = Failure::new("invalid_context", super::unknown_situation(s));
                 return fail(args.format, &f, None);
             }
         }
@@ -136,7 +170,16 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let op = request.operation();
     if let Reason::Error(e) = decision.reason() {
         let extra = json!({"operation": operation_json(op), "params": params_json(&request)});
-        return fail(args.format, &Failure::new(e.kind(), e.to_string()), Some(extra));
+        let mut message = e.to_string();
+        let situations: Vec<&str> = op
+            .actions()
+            .iter()
+            .filter_map(|a| a.situation().map(|s| s.id()))
+            .collect();
+        if e == ims_iam::RequestError::SituationRequired && !situations.is_empty() {
+            message.push_str(&format!("; this API's situations: `{}`", situations.join("`, `")));
+        }
+        return fail(args.format, &Failure::new(e.kind(), message), Some(extra));
     }
     match args.format {
         Format::Json => {
@@ -147,7 +190,8 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             ));
         }
         Format::Text => {
-            let mut text = format!("{}: {}\n{}\n", op, op.name(), explanation.summary());
+            let summary = super::style::verdict(&explanation.summary());
+            let mut text = format!("{}: {}\n{summary}\n", op, op.name());
             if args.explain {
                 for note in explanation.notes() {
                     text.push_str(&format!("  note: {note}\n"));
@@ -233,7 +277,7 @@ fn fail(format: Format, failure: &Failure, extra: Option<Value>) -> ExitCode {
                 serde_json::to_string_pretty(&out).unwrap_or_default()
             ));
         }
-        Format::Text => eprintln!("error ({}): {}", failure.kind, failure.message),
+        Format::Text => super::err(&super::style::error_of_kind(failure.kind, &failure.message)),
     }
     ExitCode::from(EXIT_ERROR)
 }

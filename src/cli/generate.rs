@@ -30,6 +30,11 @@ pub(crate) enum From {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 every call routed; 1 some lines did not route but a policy was produced \
+                        from the others (they are listed); 2 usage error, an unreadable input or one past its \
+                        bounds, or nothing routable."
+)]
 pub(crate) struct Args {
     /// What the files hold.
     #[arg(long = "from", value_enum, default_value_t = From::Calls)]

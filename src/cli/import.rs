@@ -18,6 +18,7 @@ pub(crate) enum ImportFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Exit codes: 0 imported, 2 usage error or unreadable or invalid page.")]
 pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

@@ -18,7 +18,8 @@ pub(crate) enum LintFormat {
     /// Compiler-style diagnostics with the offending line and a caret.
     #[default]
     Text,
-    /// JSON (SPEC section 4).
+    /// JSON: `{"findings": [...]}`, each with `file`, `line`, `column`, `code`, `rule`, `severity`,
+    /// `message`, `statement`, `sid`; field names are stable.
     Json,
     /// SARIF 2.1.0, for code-scanning UIs.
     Sarif,
@@ -52,7 +53,10 @@ impl FailOn {
                         IMS030-IMS035 conditions, IMS040-IMS041 statement logic, IMS050-IMS051 grants, \
                         IMS060 enterprise projects, IMS070-IMS072 resources and broad grants. \
                         Directories: every `*.json` below, except `*.test.json` decision tests and hidden \
-                        files."
+                        files; a directory or glob pattern with no policy file is an error. `-` reads one \
+                        policy from standard input (named `<stdin>` in findings).\n\
+                        Exit codes: 0 no finding at or above `--fail-on`, 1 some finding at or above it, \
+                        2 usage error, unreadable input, or no policy file."
 )]
 pub(crate) struct Args {
     /// Output format.
@@ -67,11 +71,25 @@ pub(crate) struct Args {
     /// A rule code (`IMS051`) or name (`missing-dependency`) whose findings are dropped; repeatable.
     #[arg(long, value_name = "CODE")]
     ignore: Vec<String>,
-    /// Policy files, directories, or glob patterns.
+    /// Policy files, directories, or glob patterns; `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
+}
+
+/// The name findings of `lint -` carry.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Standard input, at most the parser's size limit plus one byte (so an oversized input is reported
+/// as such without reading all of it).
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let cap = ims_iam::Limits::default().max_document_bytes;
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
@@ -82,31 +100,45 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         options = match options.ignore(code) {
             Ok(options) => options,
             Err(e) => {
-                eprintln!("error: {e}");
+                super::error(&e.to_string());
                 return ExitCode::from(EXIT_ERROR);
             }
         };
     }
-    let files = match lint::collect_files(&args.paths) {
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let paths: Vec<&PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").collect();
+    let files = match lint::collect_files(&paths) {
         Ok(files) => files,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::error(&e.to_string());
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let (findings, errors) = lint::lint_files(&files, &options);
+    let mut findings = Vec::new();
+    if stdin {
+        match read_stdin() {
+            Ok(bytes) => findings = lint::lint_bytes(STDIN_NAME, &bytes, &options),
+            Err(e) => {
+                super::error(&format!("cannot read standard input: {e}"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    }
+    let (file_findings, errors) = lint::lint_files(&files, &options);
+    findings.extend(file_findings);
+    let linted = files.len().saturating_sub(errors.len()) + usize::from(stdin);
     let output = match args.format {
-        LintFormat::Text => format!(
+        LintFormat::Text => super::style::lint_text(&format!(
             "{}{}\n",
             lint::to_text(&findings),
-            lint::summary(&findings, files.len().saturating_sub(errors.len()))
-        ),
+            lint::summary(&findings, linted)
+        )),
         LintFormat::Json => format!("{:#}\n", lint::to_json(&findings)),
         LintFormat::Sarif => format!("{:#}\n", lint::to_sarif(&findings)),
     };
     super::out(&output);
     for e in &errors {
-        eprintln!("error: {e}");
+        super::error(&e.to_string());
     }
     if !errors.is_empty() {
         ExitCode::from(EXIT_ERROR)

@@ -12,6 +12,9 @@ use super::json::{operation_json, params_json, route_error_json};
 const EXIT_NO_ROUTE: u8 = 1;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 the request routes to a documented API, 1 it does not route or is rejected, 2 usage error."
+)]
 pub(crate) struct Args {
     /// The HTTP method, case-sensitive (`GET`, not `get`).
     method: String,

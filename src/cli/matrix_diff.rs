@@ -11,6 +11,9 @@ use super::json::operation_json;
 use super::{EXIT_ERROR, Format};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes (as diff(1)): 0 the profiles agree on every row, 1 some row differs, 2 usage error."
+)]
 pub(crate) struct Args {
     /// The two profiles to compare: `--cloud otc --cloud huawei-cloud`.
     #[arg(long = "cloud", value_name = "NAME", required = true, value_parser = super::cloud::parse)]

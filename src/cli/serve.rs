@@ -41,15 +41,21 @@ pub(crate) enum LogFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT), 2 when it cannot start \
+                        (unreadable or invalid principals, address in use, usage).\n\
+                        Policy warnings (an `ims:` action that no IMS API requires) are logged at start and \
+                        after each reload, and listed under `warnings` by `/healthz` and `/readyz`."
+)]
 pub(crate) struct Args {
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
     /// The principals file: policies, groups and users (format: `ims_iam::principals` and the README).
     #[arg(long, value_name = "FILE")]
     principals: PathBuf,
-    /// The address to listen on. Loopback by default: put the gateway on the same host or network
-    /// namespace.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9090")]
+    /// The address to listen on, `HOST:PORT` (a host name such as `localhost` is resolved; its first
+    /// address is used). Loopback by default: put the gateway on the same host or network namespace.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9090", value_parser = parse_listen)]
     listen: SocketAddr,
     /// Which gateway asks: where the original method and URI are.
     #[arg(long, value_enum, default_value_t = Mode::Nginx)]
@@ -93,6 +99,23 @@ pub(crate) struct Args {
     /// How long a graceful shutdown waits for open connections.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     shutdown_timeout: u64,
+}
+
+/// `--listen`: an address, or a host name and port resolved to the first address.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    if !text.contains(':') {
+        return Err(format!(
+            "`{text}` has no port: use HOST:PORT, e.g. `127.0.0.1:9090`"
+        ));
+    }
+    text.to_socket_addrs()
+        .map_err(|e| format!("cannot resolve `{text}`: {e}"))?
+        .next()
+        .ok_or_else(|| format!("`{text}` resolves to no address"))
 }
 
 /// `--header-timeout`: decimal seconds within bounds that keep it meaningful (never 0: no timeout).
@@ -149,6 +172,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    for warning in store.snapshot().principals().policy_set().warnings() {
+        tracing::warn!(target: ims_iam::gateway::RELOAD_TARGET, revision = 1, warning = %warning, "policy warning");
+    }
     let source_ip = match &args.source_ip_header {
         None => SourceIp::Peer,
         Some(name) => match http::HeaderName::try_from(name.as_str()) {
@@ -239,6 +265,17 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_values() {
+        assert_eq!(
+            parse_listen("127.0.0.1:9091"),
+            Ok(SocketAddr::from(([127, 0, 0, 1], 9091)))
+        );
+        assert!(parse_listen("localhost:9091").is_ok_and(|a| a.port() == 9091 && a.ip().is_loopback()));
+        assert!(parse_listen("localhost").is_err());
+        assert!(parse_listen("nonexistent.invalid:1").is_err());
+    }
 
     #[test]
     fn header_timeout_values() {

@@ -9,6 +9,20 @@ use super::EXIT_ERROR;
 use ims_iam::testing;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "File format (JSON; README, \"Decision tests\"): \
+    {\"policies\": [{\"file\": \"p.json\", \"scope\": \"global\"}], \
+    \"cases\": [{\"name\": \"...\", \"method\": \"GET\", \"target\": \"/v2/cloudimages\", \
+    \"expect\": \"allow\"}]}.\n\
+    `policies[]`: `{file, scope}` (path relative to the test file) or `{name, scope, document}` (inline); \
+    scope `global`, `project:ID` or `enterprise-project:ID`.\n\
+    `cases[]`: `name`, `method`, `target`; optional `policies` (replaces the file's), `project`, \
+    `enterprise_project`, `context` ({\"g:SourceIp\": \"10.0.0.1\"}, an array is multi-valued), `situations`, \
+    `current_time` (RFC 3339), `expect` (`allow`, `deny`, `explicit_deny`, `implicit_deny`, \
+    `no_action_required`, `error`), `expect_error` (an error kind, with `error`), `expect_statements` \
+    ([{\"policy\": \"p.json\", \"statement\": 0}], the statements that decided).\n\
+    Optional top level: `description`, `cloud`.\n\
+    Exit codes: 0 every case passed, 1 some case failed, 2 usage error, or a file unreadable or invalid, \
+    or no test file found.")]
 pub(crate) struct Args {
     /// Decision-test files, or directories (every `*.test.json` below them).
     #[arg(required = true, value_name = "FILE")]
@@ -38,8 +52,16 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub(crate) fn run(args: &Args) -> ExitCode {
     let mut files = Vec::new();
     for f in &args.files {
+        let before = files.len();
         if let Err(e) = collect(f, &mut files) {
-            eprintln!("error: cannot read `{}`: {e}", f.display());
+            super::error(&format!("cannot read `{}`: {e}", f.display()));
+            return ExitCode::from(EXIT_ERROR);
+        }
+        if files.len() == before {
+            super::error(&format!(
+                "no decision-test file in directory `{}`: test reads every `*.test.json` below a directory",
+                f.display()
+            ));
             return ExitCode::from(EXIT_ERROR);
         }
     }
@@ -50,15 +72,20 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 let f = report.failures().count();
                 passed += report.cases.len() - f;
                 failed += f;
-                super::out(&report.to_string());
+                for warning in &report.warnings {
+                    super::warn(warning);
+                }
+                super::out(&super::style::test_report(&report.to_string()));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                super::error(&e.to_string());
                 invalid = true;
             }
         }
     }
-    super::out(&format!("{passed} passed, {failed} failed\n"));
+    super::out(&super::style::test_report(&format!(
+        "{passed} passed, {failed} failed\n"
+    )));
     if invalid {
         ExitCode::from(EXIT_ERROR)
     } else if failed > 0 {

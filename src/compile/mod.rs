@@ -18,16 +18,19 @@ mod index;
 mod scope;
 mod set;
 mod statement;
+mod unknown;
 pub(crate) mod wildcard;
 
 pub use condition::ConditionError;
 pub use error::CompileError;
 pub use scope::{Scope, ScopeError};
 pub use set::PolicySet;
+pub use unknown::UnknownAction;
 
 pub(crate) use bucket::{Bucket, Masks};
 pub(crate) use set::SetBuilder;
 pub(crate) use statement::{ActionSet, check_action_pattern, covered_actions, resource_covers_all};
+pub(crate) use unknown::{closest_action, is_unknown_ims_action};
 
 use std::path::Path;
 

@@ -3,6 +3,7 @@
 use super::bucket::Bucket;
 use super::condition::{CompiledCondition, KeySlots};
 use super::statement::{CompiledStatement, compile_statement};
+use super::unknown::{UnknownAction, unknown_actions};
 use super::{CompileError, Policy, Scope};
 use crate::request::Owner;
 
@@ -63,6 +64,8 @@ pub struct PolicySet {
     uses_current_time: bool,
     /// Whether some attachment has an owner other than [`Owner::EVERYONE`].
     has_owners: bool,
+    /// Well-formed action patterns that name no documented IMS action (never read by a decision).
+    warnings: Vec<UnknownAction>,
 }
 
 /// Builds a [`PolicySet`] attachment by attachment, each with its owner.
@@ -101,6 +104,8 @@ impl SetBuilder {
             set.statements.push(statement);
         }
         set.has_owners |= owner != Owner::EVERYONE;
+        set.warnings
+            .extend(unknown_actions(&policy.name, &policy.document));
         set.policies.push(PolicyInfo {
             name: policy.name,
             scope: policy.scope,
@@ -123,6 +128,20 @@ impl PolicySet {
             builder.attach(Owner::EVERYONE, policy)?;
         }
         Ok(builder.finish())
+    }
+
+    /// The action patterns that name no documented IMS action (`ims:images:updat`): well-formed, so
+    /// compiled, but they grant or deny nothing, usually by a typo. Show them to whoever wrote the
+    /// policies.
+    ///
+    /// ```
+    /// use ims_iam::{Policy, PolicySet, Scope};
+    /// let text = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:lst"]}]}"#;
+    /// let set = PolicySet::new([Policy::parse("p.json", Scope::Global, text).unwrap()]).unwrap();
+    /// assert_eq!(set.warnings()[0].suggestion, Some("ims:images:list"));
+    /// ```
+    pub fn warnings(&self) -> &[UnknownAction] {
+        &self.warnings
     }
 
     /// The number of attached policies.

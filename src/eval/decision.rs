@@ -10,7 +10,10 @@ pub enum RequestError {
     ProjectMismatch,
     /// Every required action of the API is conditional and the context names none of their situations,
     /// so the request's real requirements are unknown.
-    #[error("the API's required actions all depend on a situation; the context must name one of them")]
+    #[error(
+        "the API's required actions all depend on a situation and the request names none: name the one \
+         that holds (`ims-iam authorize --situation ID`, `situations` in a decision-test case)"
+    )]
     SituationRequired,
 }
 

@@ -378,7 +378,9 @@ impl Explanation {
                 }
                 ScopeNote::OtherScope => "does not apply: attached to another scope than the request's",
                 ScopeNote::UnknownRequestScope => {
-                    "only its Deny statements apply: the request's scope of this kind is unknown"
+                    "only its Deny statements apply: the request's scope of this kind is unknown (give it: \
+                     `--project ID` / `--enterprise-project ID`, `project` / `enterprise_project` in a \
+                     decision-test case)"
                 }
             };
             notes.push(format!("{policy} attached at {scope} {why}"));

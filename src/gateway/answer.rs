@@ -177,17 +177,17 @@ impl Rejection {
     pub fn is_enforced(&self) -> bool {
         self.enforced
     }
-    /// The JSON body: `{"error_code", "error_msg", "request_id"?, "decision_id"}`.
+    /// The JSON body: `{"error_code", "error_msg", "request_id", "decision_id"}`; `request_id` is the
+    /// request's `X-Request-Id`, or the decision id when it has none (as in the decision record).
     pub fn to_json(&self) -> String {
-        let mut body = serde_json::json!({
+        let decision_id = self.decision_id.to_string();
+        serde_json::json!({
             "error_code": self.code,
             "error_msg": self.message.to_string(),
-            "decision_id": self.decision_id.to_string(),
-        });
-        if let (Some(id), Some(map)) = (&self.request_id, body.as_object_mut()) {
-            map.insert("request_id".into(), id.clone().into());
-        }
-        body.to_string()
+            "request_id": self.request_id.as_deref().unwrap_or(&decision_id),
+            "decision_id": decision_id,
+        })
+        .to_string()
     }
     /// The HTTP response: the status, `Content-Type: application/json`, the JSON body.
     pub fn to_response<B: From<String>>(&self) -> Response<B> {

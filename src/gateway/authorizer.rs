@@ -383,6 +383,27 @@ fn answer(
             };
             Err(reject(record, StatusCode::FORBIDDEN, code, kind, message))
         }
+        Reason::Error(crate::RequestError::SituationRequired) => {
+            let situations: Vec<&str> = operation
+                .actions()
+                .iter()
+                .filter_map(|a| a.situation().map(|s| s.id()))
+                .collect();
+            let message = Message::Text(format!(
+                "the request cannot be decided: every action this API requires depends on a situation \
+                 (one of `{}`) that a forwarded request cannot name, so the gateway refuses it; send this \
+                 API through a route that does not use the gateway, or decide it with `ims-iam authorize \
+                 --situation ID`",
+                situations.join("`, `")
+            ));
+            Err(reject(
+                record,
+                StatusCode::BAD_REQUEST,
+                "IMSIAM.4002",
+                crate::RequestError::SituationRequired.kind(),
+                message,
+            ))
+        }
         Reason::Error(e) => {
             let message = Message::Text(format!("the request cannot be decided: {e}"));
             Err(reject(

@@ -81,6 +81,19 @@ impl fmt::Display for GroupList<'_> {
     }
 }
 
+/// The request's `X-Request-Id`, or the decision id when it has none: every record and error body
+/// then has a request id to correlate.
+struct RequestId<'r, 'a>(&'r Record<'a>);
+
+impl fmt::Display for RequestId<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.request_id {
+            Some(id) => f.write_str(id),
+            None => write!(f, "{}", self.0.decision_id),
+        }
+    }
+}
+
 /// Writes the record, if decision records are enabled.
 pub(super) fn emit(r: &Record<'_>) {
     if !enabled() {
@@ -92,7 +105,7 @@ pub(super) fn emit(r: &Record<'_>) {
         time = %time,
         decision_id = %r.decision_id,
         enforced = r.enforced,
-        request_id = r.request_id,
+        request_id = %RequestId(r),
         principal = r.principal,
         groups = %GroupList(r.caller),
         method = r.method,

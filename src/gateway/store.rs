@@ -257,6 +257,9 @@ impl PolicyStore {
                 }));
                 self.last_error.store(None);
                 tracing::info!(target: RELOAD_TARGET, revision, groups, users, "policy set reloaded");
+                for warning in self.current.load().principals.policy_set().warnings() {
+                    tracing::warn!(target: RELOAD_TARGET, revision, warning = %warning, "policy warning");
+                }
                 Ok(revision)
             }
             Err(e) => {

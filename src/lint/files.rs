@@ -47,15 +47,15 @@ pub fn collect_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, LintEr
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let pattern = format!("{}/**/*.json", Pattern::escape(&shown));
-                expand(&pattern, &shown, &mut out)?;
+                if expand(&pattern, &shown, &mut out)? == 0 {
+                    return Err(LintError::EmptyDirectory { path: shown });
+                }
             }
             Ok(_) => push(&mut out, path.to_owned()),
             Err(source)
                 if source.kind() == std::io::ErrorKind::NotFound && shown.contains(['*', '?', '[']) =>
             {
-                let before = out.len();
-                expand(&shown, &shown, &mut out)?;
-                if out.len() == before {
+                if expand(&shown, &shown, &mut out)? == 0 {
                     return Err(LintError::NoMatch { pattern: shown });
                 }
             }
@@ -71,8 +71,9 @@ fn push(out: &mut Vec<PathBuf>, path: PathBuf) {
     }
 }
 
-/// Adds the files a pattern matches, sorted, without decision-test files.
-fn expand(pattern: &str, shown: &str, out: &mut Vec<PathBuf>) -> Result<(), LintError> {
+/// Adds the files a pattern matches, sorted, without decision-test files; returns how many matched
+/// (counting those already added).
+fn expand(pattern: &str, shown: &str, out: &mut Vec<PathBuf>) -> Result<usize, LintError> {
     let entries = glob::glob_with(pattern, OPTIONS).map_err(|e| LintError::Pattern {
         pattern: shown.to_owned(),
         message: e.msg.to_owned(),
@@ -92,8 +93,9 @@ fn expand(pattern: &str, shown: &str, out: &mut Vec<PathBuf>) -> Result<(), Lint
         }
     }
     found.sort();
+    let matched = found.len();
     for path in found {
         push(out, path);
     }
-    Ok(())
+    Ok(matched)
 }

@@ -140,6 +140,15 @@ pub enum LintError {
         /// The pattern as given.
         pattern: String,
     },
+    /// A directory with no policy file below it.
+    #[error(
+        "no policy file in directory `{path}`: lint reads every `*.json` below a directory, except \
+         `*.test.json` decision tests and hidden files"
+    )]
+    EmptyDirectory {
+        /// The directory as given.
+        path: String,
+    },
     /// A rule code or name that does not exist (`--ignore`).
     #[error("unknown rule `{code}`: rules are `IMS001` to `IMS072`, see `ims-iam lint --help`")]
     UnknownRule {

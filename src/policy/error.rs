@@ -62,6 +62,11 @@ impl ParseError {
         }
     }
 
+    /// What is wrong, without the position (for messages that put the position first).
+    pub(crate) fn detail(&self) -> &Detail {
+        &self.detail
+    }
+
     /// Where the offending token starts (1-based line and column, columns counting characters), in
     /// the whole file. `None` only when there is no single place: an empty file, a file over the size
     /// limit.

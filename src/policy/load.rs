@@ -30,8 +30,9 @@ pub enum LoadError {
         #[source]
         source: io::Error,
     },
-    /// The file does not parse as a policy (its size over [`Limits::max_document_bytes`] included).
-    #[error("{name}{}: {source}", source.location().map(|l| format!(":{l}")).unwrap_or_default())]
+    /// The file does not parse as a policy (its size over [`Limits::max_document_bytes`] included). The
+    /// message puts the position first, compiler-style (`bad.json:1:83: invalid JSON: ...`), once.
+    #[error("{name}{}: {}", source.location().map(|l| format!(":{l}")).unwrap_or_default(), source.detail())]
     Parse {
         /// The name the file was loaded as.
         name: String,

@@ -74,7 +74,7 @@ pub enum PrincipalsError {
         source: ScopeError,
     },
     /// A policy file does not parse.
-    #[error("policy `{policy}` (`{}`{}): {source}", path.display(), location_suffix(source))]
+    #[error("policy `{policy}` (`{}`{}): {}", path.display(), location_suffix(source), source.detail())]
     InvalidPolicy {
         /// The policy name.
         policy: String,

@@ -75,6 +75,25 @@ use crate::policy::{Limits, PolicyDocument};
 use crate::request::Owner;
 use file::{AttachmentSpec, PrincipalsFile, check_name, fingerprint, strip_position};
 
+/// Whether a principal is a user or a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrincipalKind {
+    /// A user.
+    User,
+    /// A user group.
+    Group,
+}
+
+impl PrincipalKind {
+    /// `user` or `group`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Group => "group",
+        }
+    }
+}
+
 /// The largest principals file that is read, in bytes (policy files are bounded by
 /// [`Limits::max_document_bytes`](crate::Limits::max_document_bytes), also 1 MiB by default).
 pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -119,6 +138,8 @@ pub struct Principals {
     /// Sorted by name.
     users: Vec<(String, User)>,
     policy_names: Vec<String>,
+    /// The policies attached to each group and to each user directly (for analysis).
+    attached: BTreeMap<(PrincipalKind, String), Vec<Policy>>,
     sources: Vec<PathBuf>,
     fingerprint: u64,
 }
@@ -246,6 +267,7 @@ impl Principals {
 
         let mut builder = SetBuilder::default();
         let mut attach = |owner: Owner, who: &str, attachments: &[AttachmentSpec]| {
+            let mut added: Vec<Policy> = Vec::new();
             for a in attachments {
                 let Some(named) = documents.get(a.policy.as_str()) else {
                     return Err(PrincipalsError::UnknownPolicy {
@@ -262,6 +284,7 @@ impl Principals {
                 };
                 for (name, document) in named {
                     let policy = Policy::new(name.clone(), scope.clone(), document.clone());
+                    added.push(policy.clone());
                     builder
                         .attach(owner, policy)
                         .map_err(|source| PrincipalsError::Compile {
@@ -270,8 +293,9 @@ impl Principals {
                         })?;
                 }
             }
-            Ok(())
+            Ok(added)
         };
+        let mut attached = BTreeMap::new();
 
         // Group `i` in name order is `Owner(i)`; attachments are compiled in file order.
         let mut groups: Vec<String> = file.groups.0.iter().map(|(name, _)| name.clone()).collect();
@@ -279,7 +303,8 @@ impl Principals {
         for (name, spec) in &file.groups.0 {
             check_name("group", name)?;
             let i = groups.binary_search(name).unwrap_or_default();
-            attach(group_owner(i), &format!("group `{name}`"), &spec.attachments)?;
+            let added = attach(group_owner(i), &format!("group `{name}`"), &spec.attachments)?;
+            attached.insert((PrincipalKind::Group, name.clone()), added);
         }
 
         let mut users = Vec::with_capacity(file.users.0.len());
@@ -299,7 +324,8 @@ impl Principals {
             }
             if !spec.attachments.is_empty() {
                 let own = group_owner(groups.len() + n);
-                attach(own, &format!("user `{name}`"), &spec.attachments)?;
+                let added = attach(own, &format!("user `{name}`"), &spec.attachments)?;
+                attached.insert((PrincipalKind::User, name.clone()), added);
                 owners.push(own);
             }
             owners.sort_unstable();
@@ -313,6 +339,7 @@ impl Principals {
             groups,
             users,
             policy_names: policy_files.keys().map(|k| (*k).to_owned()).collect(),
+            attached,
             sources: Vec::new(),
             fingerprint: print,
         })
@@ -375,6 +402,59 @@ impl Principals {
     }
 
     /// The owner of the group named `name`, if the file defines it.
+    /// The policies granted to a user (its groups' attachments and its own) or a group, with their
+    /// scopes: what [`analysis`](crate::analysis) reasons about. `None` for an unknown name.
+    ///
+    /// ```
+    /// use ims_iam::PrincipalKind;
+    /// use ims_iam::Principals;
+    /// let file = r#"{"policies": {"p": "p.json"},
+    ///   "groups": {"g": {"attachments": [{"policy": "p", "scope": "project:0123"}]}},
+    ///   "users": {"u": {"groups": ["g"], "attachments": [{"policy": "p"}]}}}"#;
+    /// let principals = Principals::from_json_with(file, |_| {
+    ///     Ok(r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}"#.into())
+    /// })?;
+    /// assert_eq!(principals.policies_of(PrincipalKind::Group, "g").unwrap().len(), 1);
+    /// assert_eq!(principals.policies_of(PrincipalKind::User, "u").unwrap().len(), 2);
+    /// assert!(principals.policies_of(PrincipalKind::User, "nobody").is_none());
+    /// # Ok::<(), ims_iam::PrincipalsError>(())
+    /// ```
+    pub fn policies_of(&self, kind: PrincipalKind, name: &str) -> Option<Vec<Policy>> {
+        let own = |kind, name: &str| {
+            self.attached
+                .get(&(kind, name.to_owned()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        match kind {
+            PrincipalKind::Group => {
+                self.group_owner(name)?;
+                Some(own(PrincipalKind::Group, name))
+            }
+            PrincipalKind::User => {
+                self.users.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
+                let mut out = Vec::new();
+                for g in self.groups_of(name) {
+                    out.extend(own(PrincipalKind::Group, g));
+                }
+                out.extend(own(PrincipalKind::User, name));
+                Some(out)
+            }
+        }
+    }
+
+    /// The groups a user belongs to in this file (empty for an unknown user).
+    pub fn groups_of(&self, user: &str) -> Vec<&str> {
+        match self.users.binary_search_by(|(k, _)| k.as_str().cmp(user)) {
+            Ok(i) => self
+                .user_owners(i)
+                .iter()
+                .filter_map(|&o| self.group_name(o))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     fn group_owner(&self, name: &str) -> Option<Owner> {
         self.groups
             .binary_search_by(|g| g.as_str().cmp(name))

@@ -30,7 +30,9 @@ impl Probe {
     }
 }
 
-/// The probe's answer: `{"status", "ready", "reloading", "revision", "last_reload_error"}`.
+/// The probe's answer: `{"status", "ready", "reloading", "revision", "last_reload_error", "warnings"}`;
+/// `warnings` lists the serving set's action patterns that name no IMS action (a typo such as
+/// `ims:images:updat` that grants nothing): it does not make the service unready.
 pub(super) fn answer(store: &PolicyStore, probe: Probe) -> Response<Full<Bytes>> {
     let last_error = store.last_error();
     let ready = last_error.is_none();
@@ -45,6 +47,14 @@ pub(super) fn answer(store: &PolicyStore, probe: Probe) -> Response<Full<Bytes>>
         "reloading": store.is_reloading(),
         "revision": store.revision(),
         "last_reload_error": last_error,
+        "warnings": store
+            .snapshot()
+            .principals()
+            .policy_set()
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
     });
     let mut response = Response::new(Full::from(body.to_string()));
     *response.status_mut() = code;

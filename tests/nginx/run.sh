@@ -28,7 +28,11 @@ command -v curl >/dev/null || { apt-get install -y -qq curl >/dev/null; }
 # --- ims-iam ----------------------------------------------------------------------------------------
 if [ -z "${IMS_IAM_BIN:-}" ]; then
     cargo build --quiet --bin ims-iam
-    IMS_IAM_BIN=target/debug/ims-iam
+    # The target directory cargo built into: `CARGO_TARGET_DIR`, `build.target-dir` in a config file,
+    # or `target`; `cargo metadata` knows all three.
+    TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
+        | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+    IMS_IAM_BIN=${TARGET_DIR:-${CARGO_TARGET_DIR:-target}}/debug/ims-iam
 fi
 
 WORK=$(mktemp -d)
