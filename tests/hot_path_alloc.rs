@@ -133,7 +133,11 @@ fn indexed_and_sorted_conditions_allocate_nothing() {
                 let decision = black_box(set.authorize(&request));
                 allowed += usize::from(decision.is_allowed());
             });
-            assert_eq!(count, 0, "{name}: `{} {}` allocated", request.method, request.target);
+            assert_eq!(
+                count, 0,
+                "{name}: `{} {}` allocated",
+                request.method, request.target
+            );
         }
         // Some allowed, some not (but for the 8 keys, which all hold): not one shortcut.
         assert!(allowed > 0, "{name}");

@@ -9,8 +9,18 @@ use ims_iam::{Context, Policy, PolicySet, Request, Scope, route};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const KEYS: [&str; 4] = ["g:UserName", "g:ProjectName", "g:ResourceTag/env", "g:EnterpriseProjectId"];
-const SPELLINGS: [&str; 4] = ["g:username", "G:PROJECTNAME", "g:resourceTAG/env", "g:enterpriseprojectid"];
+const KEYS: [&str; 4] = [
+    "g:UserName",
+    "g:ProjectName",
+    "g:ResourceTag/env",
+    "g:EnterpriseProjectId",
+];
+const SPELLINGS: [&str; 4] = [
+    "g:username",
+    "G:PROJECTNAME",
+    "g:resourceTAG/env",
+    "g:enterpriseprojectid",
+];
 const VALUES: [&str; 6] = ["alice", "Alice", "ALICE", "bob", "Σοφία", "σοφίς"];
 const OPERATORS: [&str; 12] = [
     "StringEquals",
@@ -35,7 +45,12 @@ fn statement() -> impl Strategy<Value = Value> {
     );
     (
         prop::bool::weighted(0.3),
-        prop::sample::select(vec!["ims:*:*", "ims:images:get", "ims:images:update", "ims:images:delete"]),
+        prop::sample::select(vec![
+            "ims:*:*",
+            "ims:images:get",
+            "ims:images:update",
+            "ims:images:delete",
+        ]),
         prop::collection::vec(condition, 1..3),
     )
         .prop_map(|(deny, action, conditions)| {
@@ -54,7 +69,11 @@ fn statement() -> impl Strategy<Value = Value> {
 
 fn context_values() -> impl Strategy<Value = Vec<(usize, &'static str, bool)>> {
     prop::collection::vec(
-        (0..KEYS.len(), prop::sample::select(VALUES.to_vec()), any::<bool>()),
+        (
+            0..KEYS.len(),
+            prop::sample::select(VALUES.to_vec()),
+            any::<bool>(),
+        ),
         0..12,
     )
 }
@@ -111,7 +130,12 @@ fn a_thousand_user_allows_decide_for_their_user_only() {
         .collect();
     let set = PolicySet::new(policies).unwrap();
     let m = route("GET", "/v2/cloudimages").unwrap();
-    for (name, allowed) in [("user-7", true), ("USER-999", true), ("user-1000", false), ("", false)] {
+    for (name, allowed) in [
+        ("user-7", true),
+        ("USER-999", true),
+        ("user-1000", false),
+        ("", false),
+    ] {
         let ctx = Context::default().with_value("G:USERNAME", name);
         let request = Request::new(&m, &ctx);
         assert_eq!(set.authorize(&request).is_allowed(), allowed, "{name}");

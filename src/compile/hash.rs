@@ -187,7 +187,10 @@ mod tests {
             ("g:UserName", "G:USERNAME"),
             ("\u{212A}elvin", "kelvin"),
             ("ΟΔΟΣ", "οδος"),
-            ("a-rather-long-condition-key-name", "A-RATHER-LONG-CONDITION-KEY-NAME"),
+            (
+                "a-rather-long-condition-key-name",
+                "A-RATHER-LONG-CONDITION-KEY-NAME",
+            ),
         ] {
             assert!(eq_folded(a, b));
             assert_eq!(hash_folded(3, a), hash_folded(3, b), "{a} {b}");

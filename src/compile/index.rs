@@ -185,10 +185,4 @@ impl ValueIndex {
         }
         false
     }
-
-    /// Whether nothing is indexed.
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }

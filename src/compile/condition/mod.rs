@@ -23,8 +23,8 @@ pub use error::ConditionError;
 use error::ErrorKind;
 pub(crate) use evaluate::{Block, Memo, Outcome};
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
-pub(crate) use sets::Strings;
 use sets::Nets;
+pub(crate) use sets::Strings;
 pub(crate) use slots::KeySlots;
 use values::{Instant, parse_bool, parse_date, parse_net, parse_number};
 
