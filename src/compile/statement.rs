@@ -18,7 +18,7 @@ impl ActionSet {
     pub(crate) fn contains(self, id: ActionId) -> bool {
         self.0 & (1 << id.0) != 0
     }
-    fn insert(&mut self, id: ActionId) {
+    pub(crate) fn insert(&mut self, id: ActionId) {
         self.0 |= 1 << id.0;
     }
     pub(crate) fn union(&mut self, other: ActionSet) {
