@@ -72,7 +72,7 @@ for case in small organisation 10k users:1000 keys:1 keys:2 keys:4 keys:8 values
         organisation) label="(b) organisation (400 statements)" ;;
         10k) label="(c) 10k statements" ;;
         users:1000) label="1,000 global conditional Allows (users)" ;;
-        keys:*) label="${case#keys:} condition keys, all holding" ;;
+        keys:*) label="condition keys all holding: ${case#keys:}" ;;
         values:1000) label="StringEquals with 1,000 values" ;;
         cidrs:1000) label="IpAddress with 1,000 CIDRs" ;;
         route) label="route only (the mix)" ;;
