@@ -66,13 +66,15 @@ decided() {
 echo
 echo "ims-iam hot path (examples/hot_path.rs: $rounds x the mix, route + context + authorize per request)"
 printf '%-44s %12s\n' "case" "instr/dec"
-for case in small organisation 10k users:1000 keys:1 keys:2 keys:4 keys:8 route; do
+for case in small organisation 10k users:1000 keys:1 keys:2 keys:4 keys:8 values:1000 cidrs:1000 route; do
     case "$case" in
         small) label="(a) small" ;;
         organisation) label="(b) organisation (400 statements)" ;;
         10k) label="(c) 10k statements" ;;
         users:1000) label="1,000 global conditional Allows (users)" ;;
         keys:*) label="condition keys all holding: ${case#keys:}" ;;
+        values:1000) label="StringEquals with 1,000 values" ;;
+        cidrs:1000) label="IpAddress with 1,000 CIDRs" ;;
         route) label="route only (the mix)" ;;
     esac
     total="$(instructions 'hot_path::run' "$hot" "$case" "$rounds")"

@@ -16,6 +16,10 @@
 //!   caller of each request is one of them for half of the requests, nobody's for the other half;
 //! - `keys:K`: one global Allow whose condition has `K` keys (1 to 8), all holding (the request
 //!   carries the `K` values, `common::KEYS`);
+//! - `values:N`: one global Allow whose condition is a `StringEquals` on `g:UserName` listing `N`
+//!   names (`common::user_list`); callers as in `users:N`;
+//! - `cidrs:N`: one global Allow whose condition is an `IpAddress` on `g:SourceIp` listing `N`
+//!   scattered `/24` blocks (`common::cidr_list`); half of the callers inside one, half outside;
 //! - `route`: routing only (no context, no decision).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -102,8 +106,22 @@ fn main() {
                         .collect()
                 };
                 (Some(set), mix(Some(&values)))
+            } else if let Some(n) = number("values:") {
+                let set = PolicySet::new(common::user_list(n)).unwrap();
+                (
+                    Some(set),
+                    mix(Some(&|i| vec![("g:UserName", common::user_of_request(i, n))])),
+                )
+            } else if let Some(n) = number("cidrs:") {
+                let set = PolicySet::new(common::cidr_list(n)).unwrap();
+                (
+                    Some(set),
+                    mix(Some(&|i| vec![("g:SourceIp", common::address_of_request(i, n))])),
+                )
             } else {
-                panic!("unknown case `{case}` (small, organisation, 10k, users:N, keys:K, route)")
+                panic!(
+                    "unknown case `{case}` (small, organisation, 10k, users:N, keys:K, values:N, cidrs:N, route)"
+                )
             }
         }
     };

@@ -446,3 +446,48 @@ pub fn keys_all_holding(k: usize) -> Vec<Policy> {
     );
     vec![Policy::parse(format!("keys-{k}"), Scope::Global, &json).unwrap()]
 }
+
+/// One global Allow of everything (`ims:*:*`) whose condition is one `StringEquals` on `g:UserName`
+/// listing `n` user names ([`user_name`]`(0..n)`); the callers are [`user_of_request`].
+pub fn user_list(n: usize) -> Vec<Policy> {
+    let names: Vec<String> = (0..n).map(|i| format!(r#""{}""#, user_name(i))).collect();
+    let json = format!(
+        r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{"StringEquals":{{"g:UserName":[{}]}}}}}}]}}"#,
+        names.join(",")
+    );
+    vec![Policy::parse(format!("users-{n}"), Scope::Global, &json).unwrap()]
+}
+
+/// CIDR block `i` of [`cidr_list`]: a `/24` in `10.0.0.0/8`, scattered (not adjacent to its
+/// neighbours in the list), as its first three octets.
+fn cidr_block(i: usize) -> [usize; 3] {
+    let x = (i * 40_503 + 7) % 65_536;
+    [10, x >> 8, x & 255]
+}
+
+/// One global Allow of everything (`ims:*:*`) whose condition is one `IpAddress` on `g:SourceIp`
+/// listing `n` scattered `/24` blocks; the callers' addresses are [`address_of_request`].
+pub fn cidr_list(n: usize) -> Vec<Policy> {
+    let blocks: Vec<String> = (0..n)
+        .map(|i| {
+            let [a, b, c] = cidr_block(i);
+            format!(r#""{a}.{b}.{c}.0/24""#)
+        })
+        .collect();
+    let json = format!(
+        r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{"IpAddress":{{"g:SourceIp":[{}]}}}}}}]}}"#,
+        blocks.join(",")
+    );
+    vec![Policy::parse(format!("cidrs-{n}"), Scope::Global, &json).unwrap()]
+}
+
+/// The caller's address of request `i` of the mix in the [`cidr_list`]`(n)` case: inside one of the
+/// `n` blocks for even `i`, outside all of them (in `172.16.0.0/12`) for odd `i`.
+pub fn address_of_request(i: usize, n: usize) -> String {
+    if i % 2 == 0 {
+        let [a, b, c] = cidr_block(i * 389 % n);
+        format!("{a}.{b}.{c}.{}", i % 250 + 1)
+    } else {
+        format!("172.{}.{}.7", 16 + i % 16, i % 256)
+    }
+}
