@@ -15,6 +15,8 @@ mod generate;
 #[path = "src/matrix/model.rs"]
 #[allow(dead_code)]
 mod model;
+#[path = "src/matrix/route_gen.rs"]
+mod route_gen;
 #[path = "src/matrix/template.rs"]
 #[allow(dead_code)]
 mod template;
@@ -30,9 +32,13 @@ fn main() {
     println!("cargo::rerun-if-changed=src/matrix/model.rs");
     println!("cargo::rerun-if-changed=src/matrix/template.rs");
     println!("cargo::rerun-if-changed=src/matrix/generate.rs");
+    println!("cargo::rerun-if-changed=src/matrix/route_gen.rs");
     let text = std::fs::read_to_string(DATA).unwrap_or_else(|e| panic!("cannot read {DATA}: {e}"));
     let file: MatrixFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{DATA}: {e}"));
     let out = generate::generate(&file).unwrap_or_else(|e| panic!("{DATA}: {e}"));
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_else(|| panic!("OUT_DIR is not set")));
     std::fs::write(dir.join("matrix.rs"), out).unwrap_or_else(|e| panic!("cannot write matrix.rs: {e}"));
+    let matcher = generate::route_matcher(&file).unwrap_or_else(|e| panic!("{DATA}: {e}"));
+    std::fs::write(dir.join("route_matcher.rs"), matcher)
+        .unwrap_or_else(|e| panic!("cannot write route_matcher.rs: {e}"));
 }

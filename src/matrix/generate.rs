@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::model::{ActionEntry, BASES, CLOUDS, DependencyGroup, MatrixFile, Row, SITUATIONS, check_action};
+use super::route_gen;
 use super::template::{self, ParamFormatName, TemplateSegment};
 
 const SECTIONS: &[&str] = &[
@@ -285,25 +286,17 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
             .join(", ")
     );
 
-    // Per method, the operations in routing order.
-    let mut by_method: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        let m = METHODS
-            .iter()
-            .position(|m| *m == row.method)
-            .ok_or("unknown method")?;
-        by_method.entry(m).or_default().push(i);
-    }
+    let by_method = routing_order(rows, &parsed)?;
     let mut by_len = String::new();
+    // Read by the reference router of the tests only (the router uses `route_matcher`).
+    by_len.push_str("#[cfg(test)]\n");
     let _ = writeln!(
         by_len,
         "pub(crate) static ROUTES_BY_LEN: [[&[u16]; MAX_SEGMENTS + 1]; {}] = [",
         METHODS.len()
     );
-    for m in 0..METHODS.len() {
-        let mut list = by_method.remove(&m).unwrap_or_default();
-        list.sort_by(|&a, &b| template::priority_cmp(&parsed[a], &parsed[b]).then(a.cmp(&b)));
-        // The routing order restricted to each segment count: routing compares only these.
+    for list in &by_method {
+        // The routing order restricted to each segment count.
         by_len.push_str("    [");
         for count in 0..=max_segments {
             let same: Vec<usize> = list
@@ -324,6 +317,36 @@ pub fn generate(file: &MatrixFile) -> Result<String, String> {
         overlaps
     );
     Ok(out)
+}
+
+/// Per method (in the order of [`METHODS`]), the operations in routing priority order.
+fn routing_order(rows: &[Row], parsed: &[Vec<TemplateSegment<'_>>]) -> Result<Vec<Vec<usize>>, String> {
+    let mut by_method: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let m = METHODS
+            .iter()
+            .position(|m| *m == row.method)
+            .ok_or("unknown method")?;
+        by_method.entry(m).or_default().push(i);
+    }
+    Ok((0..METHODS.len())
+        .map(|m| {
+            let mut list = by_method.remove(&m).unwrap_or_default();
+            list.sort_by(|&a, &b| template::priority_cmp(&parsed[a], &parsed[b]).then(a.cmp(&b)));
+            list
+        })
+        .collect())
+}
+
+/// The router's matcher (see `route_gen`) for the rows of a file that [`generate`] accepts.
+pub fn route_matcher(file: &MatrixFile) -> Result<String, String> {
+    let parsed = file
+        .operations
+        .iter()
+        .map(|row| template::parse_template(&row.template))
+        .collect::<Result<Vec<_>, _>>()?;
+    let max_segments = parsed.iter().map(Vec::len).max().unwrap_or(0);
+    route_gen::matcher(&routing_order(&file.operations, &parsed)?, &parsed, max_segments)
 }
 
 /// Writes one row of one cloud profile's table.
@@ -363,6 +386,14 @@ fn operation(
         }
     }
     out.push_str("],\n");
+    let names: Vec<&str> = segments
+        .iter()
+        .filter_map(|s| match s {
+            TemplateSegment::Param(p) => Some(*p),
+            TemplateSegment::Literal(_) => None,
+        })
+        .collect();
+    let _ = writeln!(out, "        param_names: &{names:?},");
     let _ = writeln!(out, "        api_notes: &{:?},", row.api_notes);
     out.push_str("        actions: &[\n");
     for a in facts.actions {
@@ -451,6 +482,9 @@ mod tests {
         let out = generate(&data).unwrap();
         let included = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/matrix.rs")).unwrap();
         assert_eq!(out, included);
+        let matcher = route_matcher(&data).unwrap();
+        let included = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/route_matcher.rs")).unwrap();
+        assert_eq!(matcher, included);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod import;
 )]
 pub mod model;
 #[cfg(test)]
+mod route_gen;
+#[cfg(test)]
 mod template;
 
 use std::fmt;
@@ -371,6 +373,7 @@ pub struct Operation {
     method: Method,
     template: &'static str,
     segments: &'static [Segment],
+    param_names: &'static [&'static str],
     api_notes: &'static [&'static str],
     actions: &'static [RequiredAction],
     dependencies: &'static [DependencyGroup],
@@ -465,10 +468,11 @@ impl Operation {
     }
     /// The parameter names of the template, in order.
     pub fn param_names(&self) -> impl Iterator<Item = &'static str> {
-        self.segments.iter().filter_map(|s| match s {
-            Segment::Param(name, _) => Some(*name),
-            Segment::Literal(_) => None,
-        })
+        self.param_names.iter().copied()
+    }
+    /// The parameter names of the template, in order.
+    pub(crate) fn param_name_list(&self) -> &'static [&'static str] {
+        self.param_names
     }
     pub(crate) fn segments(&self) -> &'static [Segment] {
         self.segments
@@ -491,8 +495,9 @@ pub fn operations() -> &'static [Operation] {
     Cloud::default().operations()
 }
 
-/// The operations of one method whose templates have `count` segments, in routing priority order.
-#[inline]
+/// The operations of one method whose templates have `count` segments, in routing priority order
+/// (for the reference router of the tests).
+#[cfg(test)]
 pub(crate) fn routes_with_len(method: Method, count: usize) -> &'static [u16] {
     ROUTES_BY_LEN
         .get(method as usize)
@@ -501,8 +506,8 @@ pub(crate) fn routes_with_len(method: Method, count: usize) -> &'static [u16] {
         .unwrap_or_default()
 }
 
-/// The operation at an index of a profile's permission table.
-#[inline]
+/// The operation at an index of a profile's permission table (for the reference router of the tests).
+#[cfg(test)]
 pub(crate) fn operation_at(cloud: Cloud, index: u16) -> Option<&'static Operation> {
     cloud.operations().get(usize::from(index))
 }

@@ -53,8 +53,13 @@
 //! assert_eq!(relaxed.route("GET", "/v2/images/my-image").unwrap().param("image_id"), Some("my-image"));
 //! ```
 
+#[cfg(test)]
+mod differential;
 mod error;
+mod matcher;
 mod params;
+#[cfg(test)]
+mod reference;
 mod router;
 mod target;
 

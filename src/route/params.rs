@@ -1,24 +1,22 @@
-//! A routed request: the matched operation and its decoded path parameters, kept inline.
+//! A routed request: the matched operation and where its parameter values are.
 
+use std::borrow::Cow;
 use std::iter::FusedIterator;
 
-use super::target::decode_into;
 use crate::matrix::{MAX_PARAMS, Operation};
 
 /// How many bytes of percent-decoded parameter values a [`RouteMatch`] keeps inline (128, in total
 /// over its parameters: a tag of 40 CJK characters, percent-encoded, decodes to 120 bytes, still
-/// inline); a match whose decoded values need more keeps the rest on the heap.
+/// inline); a match whose decoded values need more keeps them on the heap.
 pub(crate) const DECODED_INLINE: usize = 128;
 
-/// Where a parameter's value is.
-#[derive(Debug, Clone)]
-pub(super) enum Value<'a> {
-    /// In the target (no `%`).
-    Borrowed(&'a str),
-    /// Decoded, in the match's inline buffer at `start..end`.
-    Inline(usize, usize),
-    /// Decoded, on the heap (the inline buffer was full).
-    Owned(Box<str>),
+/// Where one parameter's value is: `start..end` of the source text, or of the inline buffer of
+/// decoded values.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Span {
+    pub(super) start: u16,
+    pub(super) end: u16,
+    pub(super) decoded: bool,
 }
 
 /// A routed request: the documented API and its decoded path parameters.
@@ -40,10 +38,19 @@ pub(super) enum Value<'a> {
 #[derive(Clone)]
 pub struct RouteMatch<'a> {
     operation: &'static Operation,
-    params: [(&'static str, Value<'a>); MAX_PARAMS],
-    len: usize,
-    decoded: [u8; DECODED_INLINE],
-    decoded_len: usize,
+    /// The text the undecoded values are spans of: the target (borrowed), or an owned copy.
+    source: Cow<'a, str>,
+    spans: [Span; MAX_PARAMS],
+    len: u8,
+    /// The decoded values, only written when some value has a `%`.
+    decoded: Decoded,
+}
+
+/// The inline buffer of decoded values, and how much of it is used.
+#[derive(Clone)]
+pub(super) struct Decoded {
+    bytes: [u8; DECODED_INLINE],
+    len: u8,
 }
 
 impl std::fmt::Debug for RouteMatch<'_> {
@@ -65,53 +72,83 @@ impl PartialEq for RouteMatch<'_> {
 impl Eq for RouteMatch<'_> {}
 
 impl<'a> RouteMatch<'a> {
-    /// A match of `operation` without parameters yet.
-    #[inline]
-    pub(super) fn new(operation: &'static Operation) -> Self {
+    /// A match of `operation` in `target`, without parameters yet.
+    #[inline(always)]
+    pub(super) fn new(operation: &'static Operation, target: &'a str) -> Self {
         RouteMatch {
             operation,
-            params: [const { ("", Value::Borrowed("")) }; MAX_PARAMS],
+            source: Cow::Borrowed(target),
+            spans: [Span::default(); MAX_PARAMS],
             len: 0,
-            decoded: [0; DECODED_INLINE],
-            decoded_len: 0,
+            decoded: Decoded {
+                bytes: [0; DECODED_INLINE],
+                len: 0,
+            },
         }
     }
 
-    /// Adds the next parameter (there is always a free slot: a template has at most [`MAX_PARAMS`]).
-    #[inline]
-    pub(super) fn push(&mut self, name: &'static str, value: Value<'a>) {
-        if let Some(slot) = self.params.get_mut(self.len) {
-            *slot = (name, value);
+    /// Adds the next parameter, `start..end` of the target (there is always a free slot: a template
+    /// has at most [`MAX_PARAMS`]).
+    #[inline(always)]
+    pub(super) fn push_raw(&mut self, start: usize, end: usize) {
+        self.push(Span {
+            start: u16::try_from(start).unwrap_or_default(),
+            end: u16::try_from(end).unwrap_or_default(),
+            decoded: false,
+        });
+    }
+
+    #[inline(always)]
+    fn push(&mut self, span: Span) {
+        if let Some(slot) = self.spans.get_mut(usize::from(self.len)) {
+            *slot = span;
             self.len += 1;
         }
     }
 
-    /// Decodes a well-formed, checked raw value into the inline buffer, or onto the heap when full.
-    #[inline]
-    pub(super) fn decode(&mut self, raw: &str) -> Value<'a> {
-        let start = self.decoded_len;
-        if let Some(out) = self.decoded.get_mut(start..start + raw.len()) {
-            let len = decode_into(raw.as_bytes(), out);
-            self.decoded_len = start + len;
-            return Value::Inline(start, start + len);
+    /// Adds the next parameter, whose value is `decoded` (the percent-decoding of a checked raw
+    /// segment): inline while the buffer has room, else in an owned copy of the source.
+    #[cold]
+    pub(super) fn push_decoded(&mut self, decoded: &str) {
+        let start = usize::from(self.decoded.len);
+        let end = start + decoded.len();
+        if let (Some(out), Ok(len)) = (self.decoded.bytes.get_mut(start..end), u8::try_from(end)) {
+            out.copy_from_slice(decoded.as_bytes());
+            self.decoded.len = len;
+            self.push(Span {
+                start: u16::try_from(start).unwrap_or_default(),
+                end: u16::try_from(end).unwrap_or_default(),
+                decoded: true,
+            });
+            return;
         }
-        let mut out = vec![0; raw.len()];
-        let len = decode_into(raw.as_bytes(), &mut out);
-        out.truncate(len);
-        Value::Owned(String::from_utf8_lossy(&out).into())
+        // Past the inline buffer: the value goes after the source, in an owned copy of it (targets
+        // and decoded values are at most `MAX_TARGET_LEN` bytes each, so spans fit in `u16`).
+        let mut owned = std::mem::take(&mut self.source).into_owned();
+        let start = owned.len();
+        owned.push_str(decoded);
+        let end = owned.len();
+        self.source = Cow::Owned(owned);
+        self.push(Span {
+            start: u16::try_from(start).unwrap_or_default(),
+            end: u16::try_from(end).unwrap_or_default(),
+            decoded: false,
+        });
     }
 
-    /// The text of a value (decoded values were checked to be UTF-8 when the path was parsed).
+    /// The text of a value.
     #[inline]
-    pub(super) fn text<'s>(&'s self, value: &'s Value<'a>) -> &'s str {
-        match value {
-            Value::Borrowed(text) => text,
-            Value::Inline(start, end) => self
-                .decoded
-                .get(*start..*end)
+    fn text(&self, span: Span) -> &str {
+        let range = usize::from(span.start)..usize::from(span.end);
+        if span.decoded {
+            // Decoded values were checked to be UTF-8 when the path was read.
+            self.decoded
+                .bytes
+                .get(range)
                 .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .unwrap_or_default(),
-            Value::Owned(text) => text,
+                .unwrap_or_default()
+        } else {
+            self.source.get(range).unwrap_or_default()
         }
     }
 
@@ -124,13 +161,18 @@ impl<'a> RouteMatch<'a> {
     pub fn params(&self) -> Params<'_> {
         Params {
             m: self,
-            inner: self.params.get(..self.len).unwrap_or_default().iter(),
+            names: self.operation.param_name_list(),
+            front: 0,
+            back: self.len,
         }
     }
 
     /// The decoded value of the parameter `name`, if the template has one.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params().find(|(n, _)| *n == name).map(|(_, v)| v)
+        let names = self.operation.param_name_list();
+        let i = names.iter().position(|n| *n == name)?;
+        let span = *self.spans.get(i).filter(|_| i < usize::from(self.len))?;
+        Some(self.text(span))
     }
 
     /// The `{project_id}` of the path, if the template has one.
@@ -163,21 +205,23 @@ impl<'a> RouteMatch<'a> {
     /// assert_eq!(owned.param("tag"), Some("env"));
     /// ```
     pub fn into_owned(self) -> RouteMatch<'static> {
+        // Only the values are kept, one after the other, not the whole target.
+        let mut source = String::new();
+        let mut spans = self.spans;
+        for span in spans.iter_mut().take(usize::from(self.len)) {
+            if !span.decoded {
+                let start = source.len();
+                source.push_str(self.text(*span));
+                span.start = u16::try_from(start).unwrap_or_default();
+                span.end = u16::try_from(source.len()).unwrap_or_default();
+            }
+        }
         RouteMatch {
             operation: self.operation,
-            params: self.params.map(|(name, value)| {
-                (
-                    name,
-                    match value {
-                        Value::Borrowed(text) => Value::Owned(text.into()),
-                        Value::Inline(start, end) => Value::Inline(start, end),
-                        Value::Owned(text) => Value::Owned(text),
-                    },
-                )
-            }),
+            source: Cow::Owned(source),
+            spans,
             len: self.len,
             decoded: self.decoded,
-            decoded_len: self.decoded_len,
         }
     }
 }
@@ -189,29 +233,53 @@ impl<'a> RouteMatch<'a> {
 /// let params: Vec<_> = m.params().collect();
 /// assert_eq!(params, [("image_id", "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"), ("tag", "env=prod")]);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Params<'m> {
     m: &'m RouteMatch<'m>,
-    inner: std::slice::Iter<'m, (&'static str, Value<'m>)>,
+    names: &'static [&'static str],
+    front: u8,
+    back: u8,
+}
+
+impl std::fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+impl<'m> Params<'m> {
+    fn item(&self, i: u8) -> Option<(&'static str, &'m str)> {
+        let m = self.m;
+        let span = *m.spans.get(usize::from(i))?;
+        Some((*self.names.get(usize::from(i))?, m.text(span)))
+    }
 }
 
 impl<'m> Iterator for Params<'m> {
     type Item = (&'static str, &'m str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let m = self.m;
-        self.inner.next().map(|(name, value)| (*name, m.text(value)))
+        if self.front >= self.back {
+            return None;
+        }
+        let item = self.item(self.front);
+        self.front += 1;
+        item
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        let n = usize::from(self.back - self.front);
+        (n, Some(n))
     }
 }
 
 impl DoubleEndedIterator for Params<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let m = self.m;
-        self.inner.next_back().map(|(name, value)| (*name, m.text(value)))
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.item(self.back)
     }
 }
 

@@ -1,10 +1,7 @@
-//! The router: the method's templates with as many segments as the path, in priority order, then the
-//! parameters' values bound and their formats checked.
+//! The router's options and entry points; the matching itself is the generated one-pass matcher.
 
-use super::RouteError;
-use super::params::{RouteMatch, Value};
-use super::target::{RawPath, RawSegment, path_of};
-use crate::matrix::{self, Cloud, Method, Operation, Segment};
+use super::{RouteError, RouteMatch, matcher};
+use crate::matrix::{Cloud, Method};
 use crate::quote::excerpt;
 
 /// Routes one raw request with the default, strict [`Router`] (parameter formats checked).
@@ -102,68 +99,14 @@ impl Router {
     ///     .unwrap();
     /// assert_eq!(m.operation().method(), ims_iam::Method::Head);
     /// ```
+    #[inline]
     pub fn route<'a>(&self, method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
         let Some(method) = Method::parse(method) else {
             return Err(RouteError::UnknownMethod {
                 method: excerpt(method),
             });
         };
-        let path = RawPath::parse(target)?;
-        let not_found = || RouteError::NotFound {
-            method,
-            path: excerpt(path_of(target)),
-        };
-        let Some(segments) = path.segments() else {
-            // More segments than any template has.
-            return Err(not_found());
-        };
-        // Only the method's templates with as many segments as the path, in priority order.
-        for operation in matrix::routes_with_len(method, segments.len())
-            .iter()
-            .filter_map(|&i| matrix::operation_at(self.cloud, i))
-        {
-            let template = operation.segments();
-            let literals_match = template.iter().zip(segments).all(|(t, s)| match t {
-                Segment::Literal(literal) => literal.as_bytes() == s.raw.as_bytes(),
-                Segment::Param(..) => true,
-            });
-            if literals_match {
-                return self.bind(operation, segments);
-            }
-        }
-        Err(not_found())
-    }
-
-    /// Takes the parameter values of a matched path, decoding them and checking their formats.
-    fn bind<'a>(
-        &self,
-        operation: &'static Operation,
-        segments: &[RawSegment<'a>],
-    ) -> Result<RouteMatch<'a>, RouteError> {
-        let mut m = RouteMatch::new(operation);
-        for (number, (t, s)) in operation.segments().iter().zip(segments).enumerate() {
-            let Segment::Param(name, format) = *t else {
-                continue;
-            };
-            let value = if s.escaped {
-                m.decode(s.raw)
-            } else {
-                Value::Borrowed(s.raw)
-            };
-            let text = m.text(&value);
-            if self.check_formats && !format.accepts(text) {
-                return Err(RouteError::InvalidParam {
-                    param: name,
-                    operation: operation.to_string(),
-                    expected: format.describe(),
-                    value: excerpt(text),
-                    segment: number + 1,
-                    offset: s.offset,
-                });
-            }
-            m.push(name, value);
-        }
-        Ok(m)
+        matcher::route(method, target, self.check_formats, self.cloud)
     }
 }
 
