@@ -53,9 +53,12 @@
 //!   for the library but refused by `ims-iam authorize`.
 
 mod access;
+#[cfg(test)]
+mod access_tests;
 mod adapter;
 mod blocks;
 mod check;
+mod compose;
 mod diff;
 mod error;
 mod regions;
