@@ -36,7 +36,10 @@ fn scope(i: usize) -> Scope {
     }
 }
 
-fn policies(spec: &[(usize, Vec<(bool, usize, usize)>)]) -> Vec<Policy> {
+/// A statement: Deny?, action, condition (positions in the tables above).
+type Stmt = (bool, usize, usize);
+
+fn policies(spec: &[(usize, Vec<Stmt>)]) -> Vec<Policy> {
     spec.iter()
         .enumerate()
         .filter_map(|(i, (s, stmts))| {
@@ -52,7 +55,7 @@ fn policies(spec: &[(usize, Vec<(bool, usize, usize)>)]) -> Vec<Policy> {
                 })
                 .collect();
             let doc = format!(r#"{{"Version":"1.1","Statement":[{}]}}"#, body.join(","));
-            Policy::parse(&format!("p{i}.json"), scope(*s), &doc).ok()
+            Policy::parse(format!("p{i}.json"), scope(*s), &doc).ok()
         })
         .collect()
 }
