@@ -1,5 +1,5 @@
 //! Runs the gateway's hot path (route, then authorize) over the benchmark mix many times, for
-//! profiling with an instruction counter:
+//! profiling with an instruction counter (`benches/instructions.sh` runs every case):
 //!
 //! ```sh
 //! cargo build --release --example hot_path
@@ -7,8 +7,20 @@
 //! callgrind_annotate callgrind.out.<pid>
 //! ```
 //!
-//! Arguments: the policy set (`small`, `organisation` or `10k`; default `organisation`), and how many
-//! times to run the mix (default 20). Setting up (parsing, compiling) is done before the loop.
+//! Arguments: the case, and how many times to run the mix of 188 requests (default 20). Setting up
+//! (parsing, compiling, building the requests) is done before the loop. The cases:
+//!
+//! - `small`, `organisation`, `10k`: the policy sets (a), (b), (c) of `benches/README.md`, with the
+//!   mix's three callers (3 context values each);
+//! - `users:N`: `N` global conditional Allows, each for one user name (`common::user_allows`); the
+//!   caller of each request is one of them for half of the requests, nobody's for the other half;
+//! - `keys:K`: one global Allow whose condition has `K` keys (1 to 8), all holding (the request
+//!   carries the `K` values, `common::KEYS`);
+//! - `values:N`: one global Allow whose condition is a `StringEquals` on `g:UserName` listing `N`
+//!   names (`common::user_list`); callers as in `users:N`;
+//! - `cidrs:N`: one global Allow whose condition is an `IpAddress` on `g:SourceIp` listing `N`
+//!   scattered `/24` blocks (`common::cidr_list`); half of the callers inside one, half outside;
+//! - `route`: routing only (no context, no decision).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,31 +29,119 @@ mod common;
 
 use std::hint::black_box;
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let specs = match args.next().as_deref() {
-        Some("small") => common::small(),
-        Some("10k") => common::statements_10k(),
-        None | Some("organisation") => common::organisation_50(),
-        Some(other) => panic!("unknown policy set `{other}` (small, organisation, 10k)"),
-    };
-    let rounds: usize = args.next().map_or(20, |n| n.parse().unwrap());
-    let set = common::compile(&specs);
-    let requests = common::requests(4);
-    let allowed = run(&set, &requests, rounds);
-    println!("{allowed} of {} decisions allowed", rounds * requests.len());
+use ims_iam::{Context, PolicySet};
+
+/// One request of the measured loop: method, raw target and the caller's condition values: one of
+/// the mix's callers (whose context is built as the benches build it), or a list of values.
+struct Prepared {
+    method: &'static str,
+    target: String,
+    caller: Option<&'static common::Caller>,
+    values: Vec<(&'static str, String)>,
 }
 
-/// The measured loop (a function of its own, so a profiler can count only it).
+impl Prepared {
+    /// The request's context, built per decision as a gateway builds it.
+    #[inline(always)]
+    fn context(&self) -> Context<'_> {
+        if let Some(caller) = self.caller {
+            return caller.context();
+        }
+        let mut ctx = Context::default()
+            .with_project(common::PROJECT)
+            .with_enterprise_project(common::ENTERPRISE_PROJECT);
+        for (key, value) in &self.values {
+            ctx.push_value(key, value);
+        }
+        ctx
+    }
+}
+
+/// ims-iam's decision for one request (the one place that names the decision API).
+#[inline(always)]
+fn decide(set: &PolicySet, request: &Prepared) -> bool {
+    let ctx = request.context();
+    let m = ims_iam::route(black_box(request.method), black_box(&request.target)).unwrap();
+    black_box(set.authorize(&ims_iam::Request::new(&m, &ctx))).is_allowed()
+}
+
+/// The mix, each request with its caller's values, or (with `values`) with the values it gives.
+fn mix(values: Option<&dyn Fn(usize) -> Vec<(&'static str, String)>>) -> Vec<Prepared> {
+    common::requests(4)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Prepared {
+            method: r.method,
+            target: r.target,
+            caller: values.is_none().then_some(r.caller),
+            values: values.map(|v| v(i)).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let case = args.next().unwrap_or_else(|| "organisation".to_owned());
+    let rounds: usize = args.next().map_or(20, |n| n.parse().unwrap());
+    let number = |prefix: &str| case.strip_prefix(prefix).map(|n| n.parse::<usize>().unwrap());
+    let (set, requests) = match case.as_str() {
+        "small" => (Some(common::compile(&common::small())), mix(None)),
+        "organisation" => (Some(common::compile(&common::organisation_50())), mix(None)),
+        "10k" => (Some(common::compile(&common::statements_10k())), mix(None)),
+        "route" => (None, mix(None)),
+        _ => {
+            if let Some(n) = number("users:") {
+                let set = PolicySet::new(common::user_allows(n)).unwrap();
+                (
+                    Some(set),
+                    mix(Some(&|i| vec![("g:UserName", common::user_of_request(i, n))])),
+                )
+            } else if let Some(k) = number("keys:") {
+                assert!((1..=common::KEYS.len()).contains(&k), "keys:K needs K in 1..=8");
+                let set = PolicySet::new(common::keys_all_holding(k)).unwrap();
+                let values = |_: usize| {
+                    common::KEYS[..k]
+                        .iter()
+                        .map(|(_, key, _, value)| (*key, (*value).to_owned()))
+                        .collect()
+                };
+                (Some(set), mix(Some(&values)))
+            } else if let Some(n) = number("values:") {
+                let set = PolicySet::new(common::user_list(n)).unwrap();
+                (
+                    Some(set),
+                    mix(Some(&|i| vec![("g:UserName", common::user_of_request(i, n))])),
+                )
+            } else if let Some(n) = number("cidrs:") {
+                let set = PolicySet::new(common::cidr_list(n)).unwrap();
+                (
+                    Some(set),
+                    mix(Some(&|i| vec![("g:SourceIp", common::address_of_request(i, n))])),
+                )
+            } else {
+                panic!(
+                    "unknown case `{case}` (small, organisation, 10k, users:N, keys:K, values:N, cidrs:N, route)"
+                )
+            }
+        }
+    };
+    let n = run(set.as_ref(), &requests, rounds);
+    let what = if set.is_some() { "allowed" } else { "routed" };
+    println!("{case}: {n} of {} requests {what}", rounds * requests.len());
+}
+
+/// The measured loop (a function of its own, so a profiler can count only it): route + context +
+/// authorize per request, or routing only when there is no policy set.
 #[inline(never)]
-fn run(set: &ims_iam::PolicySet, requests: &[common::Request], rounds: usize) -> usize {
-    let mut allowed = 0;
+fn run(set: Option<&PolicySet>, requests: &[Prepared], rounds: usize) -> usize {
+    let mut count = 0;
     for _ in 0..rounds {
         for request in requests {
-            let ctx = request.caller.context();
-            let m = ims_iam::route(black_box(request.method), black_box(&request.target)).unwrap();
-            allowed += usize::from(black_box(set.authorize(&ims_iam::Request::new(&m, &ctx))).is_allowed());
+            count += usize::from(match set {
+                Some(set) => decide(set, request),
+                None => ims_iam::route(black_box(request.method), black_box(&request.target)).is_ok(),
+            });
         }
     }
-    allowed
+    count
 }

@@ -19,6 +19,7 @@ mod route;
 pub mod gateway;
 pub mod generate;
 pub mod lint;
+pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod testing;

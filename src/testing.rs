@@ -40,6 +40,9 @@
 //! A file that does not parse, names a policy that does not load or compile, or has an unknown field,
 //! is an error ([`TestFileError`]), never a passing or failing case.
 
+mod coverage;
+mod formats;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -56,6 +59,9 @@ use crate::eval::{Decision, Reason};
 use crate::matrix::Situation;
 use crate::policy::{Limits, PolicyDocument};
 use crate::request::{Context, ContextLimits, Request};
+pub use coverage::Coverage;
+use coverage::{Exercised, Recorder};
+pub use formats::{to_json, to_junit};
 
 /// Why a decision-test file could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +176,8 @@ pub struct TestReport {
     /// Warnings about the policies the cases use: action patterns that name no documented IMS action
     /// (see [`PolicySet::warnings`]), each once.
     pub warnings: Vec<String>,
+    /// What the cases exercised, for [`Coverage`].
+    exercised: Exercised,
 }
 
 impl TestReport {
@@ -255,7 +263,8 @@ pub fn run_str_in(
         })?,
     };
     let router = crate::route::Router::default().with_cloud(cloud);
-    let file_set = compile_specs(&spec.policies, base).map_err(invalid)?;
+    let mut exercised = Exercised::default();
+    let file_set = compile_specs(&spec.policies, base, &mut exercised).map_err(invalid)?;
     let mut warnings = Vec::new();
     let mut warn = |set: &PolicySet| {
         for w in set.warnings() {
@@ -271,23 +280,31 @@ pub fn run_str_in(
         let own;
         let set = match &case.policies {
             Some(specs) => {
-                own =
-                    compile_specs(specs, base).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?;
+                own = compile_specs(specs, base, &mut exercised)
+                    .map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?;
                 warn(&own);
                 &own
             }
             None => &file_set,
         };
-        cases.push(run_case(case, set, router).map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?);
+        cases.push(
+            run_case(case, set, router, &mut exercised)
+                .map_err(|m| invalid(format!("case `{}`: {m}", case.name)))?,
+        );
     }
     Ok(TestReport {
         file: name.to_owned(),
         cases,
         warnings,
+        exercised,
     })
 }
 
-fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, String> {
+fn compile_specs(
+    specs: &[PolicySpec<'_>],
+    base: &Path,
+    exercised: &mut Exercised,
+) -> Result<PolicySet, String> {
     let mut policies = Vec::with_capacity(specs.len());
     for spec in specs {
         let scope: Scope = match &spec.scope {
@@ -313,6 +330,7 @@ fn compile_specs(specs: &[PolicySpec<'_>], base: &Path) -> Result<PolicySet, Str
             _ => return Err("a policy needs exactly one of `file` and `document`".into()),
         };
         for (name, document) in named {
+            exercised.add_policy(&name, &document);
             policies.push(Policy::new(name, scope.clone(), document));
         }
     }
@@ -323,6 +341,7 @@ fn run_case(
     case: &CaseSpec<'_>,
     set: &PolicySet,
     router: crate::route::Router,
+    exercised: &mut Exercised,
 ) -> Result<CaseResult, String> {
     let pairs: Vec<(&str, &str)> = case
         .context
@@ -388,7 +407,12 @@ fn run_case(
             )
         }
         Ok(route) => {
-            let explanation = set.explain(&Request::new(&route, &ctx));
+            let mut recorder = Recorder {
+                explanation: crate::eval::Explanation::default(),
+                exercised,
+            };
+            set.decide(&Request::new(&route, &ctx), &mut recorder);
+            let explanation = recorder.explanation;
             let decision = explanation.decision();
             let mut got: Vec<StatementSpec> = explanation
                 .deciding()

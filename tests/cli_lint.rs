@@ -36,23 +36,77 @@ fn the_bundled_policies_pass_at_fail_on_warning_but_not_at_suggestion() {
     let out = ims_iam(&["--fail-on", "warning", "policies/"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(
-        stdout(&out).ends_with("0 errors, 0 warnings, 13 suggestions in 6 files\n"),
+        stdout(&out).ends_with("0 errors, 0 warnings, 12 suggestions in 6 files\n"),
         "{}",
         stdout(&out)
     );
     let out = ims_iam(&["--fail-on", "suggestion", "policies/"]);
     assert_eq!(code(&out), 1);
-    // Without the dependency rule, the only suggestion left is the tag operator's upload.
-    let out = ims_iam(&[
-        "--fail-on",
-        "suggestion",
-        "--ignore",
-        "IMS051",
-        "--ignore",
-        "partial-api-grant",
-        "policies",
-    ]);
+    // Every suggestion is a missing dependency (OBS, KMS, ECS, EVS for the image-creation APIs): no
+    // partial grant, not even the tag operator's `get` + `update` without `upload`.
+    assert!(!stdout(&out).contains("IMS050"), "{}", stdout(&out));
+    let out = ims_iam(&["--fail-on", "suggestion", "--ignore", "IMS051", "policies"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
+}
+
+#[test]
+fn a_policy_that_can_tag_nothing_fails_at_fail_on_warning() {
+    let file = format!("{FIX}/IMS050.bad.json");
+    assert_eq!(code(&ims_iam(&[&file])), 0);
+    let out = ims_iam(&["--fail-on", "warning", &file]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with("0 errors, 2 warnings, 0 suggestions in 1 file\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn principals_files_are_checked_not_linted_as_policies() {
+    // The README's layout: the example principals file beside the policies it names.
+    let out = ims_iam(&["--principals", "examples/principals.json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("in 5 files\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("(for group `project-admins`, user `carol`)"),
+        "{}",
+        stdout(&out)
+    );
+    // Found in a directory: recognised by its shape, no IMS003.
+    let out = ims_iam(&["examples"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(!stdout(&out).contains("IMS003"), "{}", stdout(&out));
+    // An invalid one is an error finding.
+    let out = ims_iam(&[&format!("{FIX}/IMS008.bad.json")]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("error[IMS008]: user `alice` is a member of the undefined group `admins`"));
+}
+
+#[test]
+fn principals_check_exits_0_1_2() {
+    let check = |file: &str| common::ims_iam(&["principals", "check", file]);
+    let out = check("examples/principals.json");
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "examples/principals.json: valid: 4 policies, 3 groups, 3 users\n"
+    );
+    let out = check(&format!("{FIX}/IMS008.bad.json"));
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("undefined group `admins`"),
+        "{}",
+        stdout(&out)
+    );
+    let out = check("policies/ims-read-only.json");
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).starts_with("policies/ims-read-only.json:2:"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(code(&check("no/such/principals.json")), 2);
 }
 
 #[test]

@@ -100,3 +100,47 @@ fn a_context_holds_its_inline_values_without_allocating() {
     });
     assert!(count > 0, "past the inline values the context spills to the heap");
 }
+
+#[test]
+fn indexed_and_sorted_conditions_allocate_nothing() {
+    let requests = common::requests(1);
+    let keys_values: Vec<(&str, &str)> = common::KEYS.iter().map(|(_, k, _, v)| (*k, *v)).collect();
+    for (name, policies) in [
+        ("1,000 user allows", common::user_allows(1000)),
+        ("8 keys", common::keys_all_holding(8)),
+        ("StringEquals with 1,000 values", common::user_list(1000)),
+        ("IpAddress with 1,000 CIDRs", common::cidr_list(1000)),
+    ] {
+        let set = ims_iam::PolicySet::new(policies).unwrap();
+        let mut allowed = 0;
+        for (i, request) in requests.iter().enumerate() {
+            let user = common::user_of_request(i, 1000);
+            let address = common::address_of_request(i, 1000);
+            let count = allocations(|| {
+                let mut ctx = Context::default().with_project(common::PROJECT);
+                match name {
+                    "8 keys" => {
+                        for &(k, v) in &keys_values {
+                            ctx.push_value(k, v);
+                        }
+                    }
+                    "IpAddress with 1,000 CIDRs" => ctx.push_value("g:SourceIp", &address),
+                    _ => ctx.push_value("g:UserName", &user),
+                }
+                let ctx = black_box(ctx);
+                let m = route(black_box(request.method), black_box(&request.target)).unwrap();
+                let request = Request::new(&m, &ctx);
+                let decision = black_box(set.authorize(&request));
+                allowed += usize::from(decision.is_allowed());
+            });
+            assert_eq!(
+                count, 0,
+                "{name}: `{} {}` allocated",
+                request.method, request.target
+            );
+        }
+        // Some allowed, some not (but for the 8 keys, which all hold): not one shortcut.
+        assert!(allowed > 0, "{name}");
+        assert!(name == "8 keys" || allowed < requests.len(), "{name}: {allowed}");
+    }
+}

@@ -375,3 +375,119 @@ pub fn requests(rounds: usize) -> Vec<Request> {
     }
     out
 }
+
+/// `n` global conditional Allows of everything (`ims:*:*`), statement `i` for the user named
+/// [`user_name`]`(i)` only (`StringEquals` on `g:UserName`), one policy each.
+pub fn user_allows(n: usize) -> Vec<Policy> {
+    (0..n)
+        .map(|i| {
+            let json = format!(
+                r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{"StringEquals":{{"g:UserName":["{}"]}}}}}}]}}"#,
+                user_name(i)
+            );
+            Policy::parse(format!("user-{i}"), Scope::Global, &json).unwrap()
+        })
+        .collect()
+}
+
+/// The user name statement `i` of [`user_allows`] allows.
+pub fn user_name(i: usize) -> String {
+    format!("user-{i:05}")
+}
+
+/// The caller of request `i` of the mix in the [`user_allows`]`(n)` case: half of them are allowed
+/// by one of the `n` statements, the other half by none (names past `n`).
+pub fn user_of_request(i: usize, n: usize) -> String {
+    user_name(i * 389 % (2 * n))
+}
+
+/// Condition keys of every type, with an operator, a policy value and a request value that satisfies
+/// it: `KEYS[..k]` are the `k` keys of [`keys_all_holding`].
+pub const KEYS: [(&str, &str, &str, &str); 8] = [
+    ("StringEquals", "g:UserName", "alice", "alice"),
+    ("IpAddress", "g:SourceIp", "10.0.0.0/16", "10.0.3.7"),
+    ("Bool", "g:MFAPresent", "true", "true"),
+    (
+        "StringEquals",
+        "g:UserId",
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    ),
+    ("StringEquals", "g:DomainName", "example-domain", "example-domain"),
+    ("NumberLessThan", "g:MFAAge", "3600", "120"),
+    (
+        "StringEquals",
+        "g:ProjectName",
+        "eu-de_production",
+        "eu-de_production",
+    ),
+    ("StringEquals", "g:ServiceName", "ims", "ims"),
+];
+
+/// One global Allow of everything (`ims:*:*`) whose condition has `k` keys (`KEYS[..k]`), all of
+/// which hold for a request whose context carries the `KEYS[..k]` request values.
+pub fn keys_all_holding(k: usize) -> Vec<Policy> {
+    // Operators repeat (several `StringEquals` keys): one block per operator, one entry per key.
+    let mut blocks: Vec<(&str, Vec<String>)> = Vec::new();
+    for (op, key, value, _) in &KEYS[..k] {
+        let entry = format!(r#""{key}":["{value}"]"#);
+        match blocks.iter_mut().find(|(o, _)| o == op) {
+            Some((_, entries)) => entries.push(entry),
+            None => blocks.push((op, vec![entry])),
+        }
+    }
+    let condition: Vec<String> = blocks
+        .iter()
+        .map(|(op, entries)| format!(r#""{op}":{{{}}}"#, entries.join(",")))
+        .collect();
+    let json = format!(
+        r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{{}}}}}]}}"#,
+        condition.join(",")
+    );
+    vec![Policy::parse(format!("keys-{k}"), Scope::Global, &json).unwrap()]
+}
+
+/// One global Allow of everything (`ims:*:*`) whose condition is one `StringEquals` on `g:UserName`
+/// listing `n` user names ([`user_name`]`(0..n)`); the callers are [`user_of_request`].
+pub fn user_list(n: usize) -> Vec<Policy> {
+    let names: Vec<String> = (0..n).map(|i| format!(r#""{}""#, user_name(i))).collect();
+    let json = format!(
+        r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{"StringEquals":{{"g:UserName":[{}]}}}}}}]}}"#,
+        names.join(",")
+    );
+    vec![Policy::parse(format!("users-{n}"), Scope::Global, &json).unwrap()]
+}
+
+/// CIDR block `i` of [`cidr_list`]: a `/24` in `10.0.0.0/8`, scattered (not adjacent to its
+/// neighbours in the list), as its first three octets.
+fn cidr_block(i: usize) -> [usize; 3] {
+    let x = (i * 40_503 + 7) % 65_536;
+    [10, x >> 8, x & 255]
+}
+
+/// One global Allow of everything (`ims:*:*`) whose condition is one `IpAddress` on `g:SourceIp`
+/// listing `n` scattered `/24` blocks; the callers' addresses are [`address_of_request`].
+pub fn cidr_list(n: usize) -> Vec<Policy> {
+    let blocks: Vec<String> = (0..n)
+        .map(|i| {
+            let [a, b, c] = cidr_block(i);
+            format!(r#""{a}.{b}.{c}.0/24""#)
+        })
+        .collect();
+    let json = format!(
+        r#"{{"Version":"1.1","Statement":[{{"Effect":"Allow","Action":["ims:*:*"],"Condition":{{"IpAddress":{{"g:SourceIp":[{}]}}}}}}]}}"#,
+        blocks.join(",")
+    );
+    vec![Policy::parse(format!("cidrs-{n}"), Scope::Global, &json).unwrap()]
+}
+
+/// The caller's address of request `i` of the mix in the [`cidr_list`]`(n)` case: inside one of the
+/// `n` blocks for even `i`, outside all of them (in `172.16.0.0/12`) for odd `i`.
+pub fn address_of_request(i: usize, n: usize) -> String {
+    if i % 2 == 0 {
+        let [a, b, c] = cidr_block(i * 389 % n);
+        format!("{a}.{b}.{c}.{}", i % 250 + 1)
+    } else {
+        format!("172.{}.{}.7", 16 + i % 16, i % 256)
+    }
+}

@@ -53,7 +53,8 @@ impl FailOn {
                         IMS030-IMS035 conditions, IMS040-IMS041 statement logic, IMS050-IMS051 grants, \
                         IMS060 enterprise projects, IMS070-IMS072 resources and broad grants. \
                         Directories: every `*.json` below, except `*.test.json` decision tests and hidden \
-                        files; a directory or glob pattern with no policy file is an error. `-` reads one \
+                        files; principals files found there (by shape: `policies`/`groups`/`users` and no \
+                        `Statement`) are checked and used as with `--principals`; a directory or glob pattern with no policy file is an error. `-` reads one \
                         policy from standard input (named `<stdin>` in findings).\n\
                         Exit codes: 0 no finding at or above `--fail-on`, 1 some finding at or above it, \
                         2 usage error, unreadable input, or no policy file."
@@ -71,8 +72,13 @@ pub(crate) struct Args {
     /// A rule code (`IMS051`) or name (`missing-dependency`) whose findings are dropped; repeatable.
     #[arg(long, value_name = "CODE")]
     ignore: Vec<String>,
+    /// A principals file: checked, the policy files it names linted, and the grant rules (IMS050,
+    /// IMS051) judged on what each group and user gets; repeatable. Principals files among PATH (by
+    /// shape: `policies`/`groups`/`users` and no `Statement`) are treated the same way.
+    #[arg(long, value_name = "FILE")]
+    principals: Vec<PathBuf>,
     /// Policy files, directories, or glob patterns; `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "principals", value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
@@ -96,6 +102,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let mut options = Options::default()
         .with_scope(args.scope.clone())
         .with_cloud(args.cloud.cloud);
+    for path in &args.principals {
+        options = options.with_principals(path);
+    }
     for code in &args.ignore {
         options = match options.ignore(code) {
             Ok(options) => options,
@@ -124,9 +133,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    let (file_findings, errors) = lint::lint_files(&files, &options);
-    findings.extend(file_findings);
-    let linted = files.len().saturating_sub(errors.len()) + usize::from(stdin);
+    let report = lint::lint_run(&files, &options);
+    findings.extend(report.findings);
+    let errors = report.errors;
+    let linted = report.files.saturating_sub(errors.len()) + usize::from(stdin);
     let output = match args.format {
         LintFormat::Text => super::style::lint_text(&format!(
             "{}{}\n",

@@ -14,12 +14,15 @@ mod json;
 mod lint;
 mod match_cmd;
 mod matrix_diff;
+mod principals_cmd;
 mod reference;
 mod routes;
+mod schema_cmd;
 #[cfg(feature = "serve")]
 mod serve;
 mod style;
 mod test_cmd;
+mod test_report;
 mod who_can;
 
 use std::process::ExitCode;
@@ -71,6 +74,11 @@ enum Command {
     Test(test_cmd::Args),
     /// Check policy files for mistakes before they reach the cloud.
     Lint(lint::Args),
+    /// Check principals files (users, groups and their policies).
+    #[command(subcommand)]
+    Principals(principals_cmd::Command),
+    /// Print the JSON Schema of policy, principals or decision-test files, for editors.
+    Schema(schema_cmd::Args),
     /// Generate the smallest policy that allows observed calls, and report what else it allows.
     Generate(generate::Args),
     /// Serve forward-auth checks for nginx `auth_request`, Traefik `ForwardAuth` and Envoy `ext_authz`.
@@ -168,6 +176,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Principals(command) => principals_cmd::run(&command),
+        Command::Schema(args) => schema_cmd::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
         Command::Completions(args) => reference::completions::<Cli>(&args),

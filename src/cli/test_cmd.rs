@@ -30,6 +30,11 @@ pub(crate) struct Args {
     /// The cloud profile for files that name none (a file's `cloud` field wins).
     #[command(flatten)]
     cloud: super::cloud::CloudArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: super::test_report::TestFormat,
+    #[command(flatten)]
+    coverage: super::test_report::CoverageArgs,
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -65,17 +70,15 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     }
-    let (mut passed, mut failed, mut invalid) = (0usize, 0usize, false);
+    let mut reports = Vec::with_capacity(files.len());
+    let mut invalid = false;
     for file in &files {
         match testing::run_file_in(file, args.cloud.cloud) {
             Ok(report) => {
-                let f = report.failures().count();
-                passed += report.cases.len() - f;
-                failed += f;
                 for warning in &report.warnings {
                     super::warn(warning);
                 }
-                super::out(&super::style::test_report(&report.to_string()));
+                reports.push(report);
             }
             Err(e) => {
                 super::error(&e.to_string());
@@ -83,14 +86,5 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    super::out(&super::style::test_report(&format!(
-        "{passed} passed, {failed} failed\n"
-    )));
-    if invalid {
-        ExitCode::from(EXIT_ERROR)
-    } else if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    super::test_report::finish(args.format, &args.coverage, args.cloud.cloud, &reports, invalid)
 }

@@ -1,5 +1,6 @@
 //! The statements attached at one scope, folded per owner for fast lookup.
 
+use super::index::ValueIndex;
 use super::statement::{ActionSet, CompiledStatement};
 use crate::matrix::{ActionId, known_actions};
 use crate::policy::Effect;
@@ -28,10 +29,15 @@ pub(crate) struct Bucket {
     everyone: Masks,
     /// The masks of every other owner with an unconditional statement here, sorted by owner.
     owned: Vec<(Owner, Masks)>,
-    /// Per action id: the conditional Deny statements covering it.
+    /// Per action id: the conditional Deny statements covering it, but for the indexed ones.
     conditional_deny: Vec<Vec<usize>>,
-    /// Per action id: the conditional Allow statements covering it (narrow-resource Allows excluded).
+    /// Per action id: the conditional Allow statements covering it (narrow-resource Allows excluded),
+    /// but for the indexed ones.
     conditional_allow: Vec<Vec<usize>>,
+    /// The conditional Deny statements indexed by the request value they need.
+    indexed_deny: ValueIndex,
+    /// The conditional Allow statements (narrow-resource Allows excluded) indexed likewise.
+    indexed_allow: ValueIndex,
     /// Every statement attached here, in order (for explanations).
     statements: Vec<usize>,
 }
@@ -65,10 +71,14 @@ impl Bucket {
                 Effect::Deny => masks.deny.union(s.actions()),
             }
         } else {
-            let index = match s.effect() {
-                Effect::Allow => &mut self.conditional_allow,
-                Effect::Deny => &mut self.conditional_deny,
+            let (index, indexed) = match s.effect() {
+                Effect::Allow => (&mut self.conditional_allow, &mut self.indexed_allow),
+                Effect::Deny => (&mut self.conditional_deny, &mut self.indexed_deny),
             };
+            if let Some(key) = s.index_key() {
+                indexed.insert(id, key, s.actions());
+                return;
+            }
             if index.is_empty() {
                 *index = vec![Vec::new(); known_actions().len()];
             }
@@ -96,7 +106,19 @@ impl Bucket {
         masks
     }
 
-    /// The conditional Deny statements covering `action` (of every owner).
+    /// The indexed conditional Deny statements (of every owner).
+    #[inline]
+    pub(crate) fn indexed_denies(&self) -> &ValueIndex {
+        &self.indexed_deny
+    }
+
+    /// The indexed conditional Allow statements that may grant (of every owner).
+    #[inline]
+    pub(crate) fn indexed_allows(&self) -> &ValueIndex {
+        &self.indexed_allow
+    }
+
+    /// The conditional Deny statements covering `action` (of every owner), but for the indexed ones.
     #[inline]
     pub(crate) fn conditional_denies(&self, action: ActionId) -> &[usize] {
         self.conditional_deny
@@ -104,7 +126,8 @@ impl Bucket {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The conditional Allow statements covering `action` that may grant (of every owner).
+    /// The conditional Allow statements covering `action` that may grant (of every owner), but for
+    /// the indexed ones.
     #[inline]
     pub(crate) fn conditional_allows(&self, action: ActionId) -> &[usize] {
         self.conditional_allow

@@ -13,6 +13,8 @@
 mod bucket;
 pub(crate) mod condition;
 mod error;
+mod hash;
+mod index;
 mod scope;
 mod set;
 mod statement;

@@ -1,7 +1,7 @@
 //! The compiled, immutable policy set: attachments (with their scope and owner) folded into buckets.
 
 use super::bucket::Bucket;
-use super::condition::CompiledCondition;
+use super::condition::{CompiledCondition, KeySlots};
 use super::statement::{CompiledStatement, compile_statement};
 use super::unknown::{UnknownAction, unknown_actions};
 use super::{CompileError, Policy, Scope};
@@ -59,6 +59,8 @@ pub struct PolicySet {
     /// The Deny statements of every enterprise-project attachment (applied when the request's enterprise
     /// project is unknown).
     enterprise_project_denies: Bucket,
+    /// The condition key names of every statement, interned.
+    keys: KeySlots,
     uses_current_time: bool,
     /// Whether some attachment has an owner other than [`Owner::EVERYONE`].
     has_owners: bool,
@@ -70,8 +72,6 @@ pub struct PolicySet {
 #[derive(Debug, Default)]
 pub(crate) struct SetBuilder {
     set: PolicySet,
-    /// Condition key names (lowercased), interned so that a decision looks each key up once.
-    keys: Vec<String>,
 }
 
 impl SetBuilder {
@@ -84,7 +84,7 @@ impl SetBuilder {
             compiled.push(compile_statement(&policy.name, p, owner, index, statement)?);
         }
         for mut statement in compiled {
-            statement.intern_keys(&mut self.keys);
+            statement.intern_keys(&mut set.keys);
             set.uses_current_time |= statement
                 .conditions()
                 .iter()
@@ -174,6 +174,12 @@ impl PolicySet {
     #[inline]
     pub(crate) fn statement(&self, id: usize) -> &CompiledStatement {
         &self.statements[id]
+    }
+
+    /// The condition key names of the set's statements, by slot.
+    #[inline]
+    pub(crate) fn key_slots(&self) -> &KeySlots {
+        &self.keys
     }
 
     /// Whether some condition reads `g:CurrentTime`.

@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use super::CompileError;
-use super::condition::{CompiledCondition, Memo, Outcome};
+use super::condition::{Block, CompiledCondition, IndexKey, KeySlots, Memo, Outcome};
 use super::wildcard::{Case, Pattern};
 use crate::matrix::{ActionId, known_actions};
 use crate::policy::{ActionSpec, Effect, ResourceForm};
@@ -18,7 +18,7 @@ impl ActionSet {
     pub(crate) fn contains(self, id: ActionId) -> bool {
         self.0 & (1 << id.0) != 0
     }
-    fn insert(&mut self, id: ActionId) {
+    pub(crate) fn insert(&mut self, id: ActionId) {
         self.0 |= 1 << id.0;
     }
     pub(crate) fn union(&mut self, other: ActionSet) {
@@ -91,27 +91,35 @@ impl CompiledStatement {
         &self.conditions
     }
 
-    /// Gives each condition's key a memo slot (see [`CompiledCondition::intern_key`]).
-    pub(super) fn intern_keys(&mut self, keys: &mut Vec<String>) {
+    /// Gives each condition's key its slot (see [`CompiledCondition::intern_key`]).
+    pub(super) fn intern_keys(&mut self, keys: &mut KeySlots) {
         for condition in &mut self.conditions {
             condition.intern_key(keys);
         }
     }
 
-    /// Whether some condition fails (so a Deny does not apply). Stops at the first.
-    #[inline]
-    pub(crate) fn some_condition_fails(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
+    /// The condition to index the statement by, if some condition can be one (see
+    /// [`CompiledCondition::index_key`]): the one with the fewest values.
+    pub(crate) fn index_key(&self) -> Option<IndexKey<'_>> {
         self.conditions
             .iter()
-            .any(|c| c.evaluate_with(ctx, now, memo) == Outcome::Fails)
+            .filter_map(CompiledCondition::index_key)
+            .min_by_key(|k| k.values.len())
     }
 
-    /// Whether every condition holds (so an Allow applies). Stops at the first that does not.
+    /// The condition block, ANDed, for the fast path: [`Block::Fails`] at the first failing
+    /// condition, else [`Block::Unevaluable`] if some condition is, else [`Block::Holds`].
     #[inline]
-    pub(crate) fn all_conditions_hold(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> bool {
-        self.conditions
-            .iter()
-            .all(|c| c.evaluate_with(ctx, now, memo) == Outcome::Holds)
+    pub(crate) fn block(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Block {
+        let mut block = Block::Holds;
+        for c in &self.conditions {
+            match c.evaluate_with(ctx, now, memo) {
+                Outcome::Holds => {}
+                Outcome::Fails => return Block::Fails,
+                Outcome::Unevaluable(_) => block = Block::Unevaluable,
+            }
+        }
+        block
     }
 
     /// The condition block, ANDed: any failing condition makes the statement not apply; else an

@@ -16,7 +16,7 @@
 
 use time::OffsetDateTime;
 
-use crate::compile::condition::{Memo, Outcome};
+use crate::compile::condition::{Block, Memo, Outcome};
 use crate::compile::{Bucket, Masks, PolicySet, Scope};
 use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
 use crate::eval::trace::{
@@ -147,7 +147,7 @@ impl PolicySet {
             OffsetDateTime::UNIX_EPOCH
         };
 
-        let memo = Memo::new();
+        let memo = Memo::new(self.key_slots());
         let mut any_explicit = false;
         let mut any_implicit = false;
         for required in operation.actions() {
@@ -254,7 +254,7 @@ impl PolicySet {
         ctx: &Context<'_>,
         owners: Owners<'_>,
         now: OffsetDateTime,
-        memo: &Memo,
+        memo: &Memo<'_>,
     ) -> ActionVerdict {
         let denied = if FOLDED {
             scopes.folded.deny.contains(action)
@@ -272,9 +272,22 @@ impl PolicySet {
         for scope in scopes.buckets.iter().flatten() {
             for &s in scope.bucket.conditional_denies(action) {
                 let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && !st.some_condition_fails(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails {
                     return ActionVerdict::ExplicitDeny;
                 }
+            }
+            let denies = scope.bucket.indexed_denies().any(
+                action,
+                ctx,
+                memo,
+                |s| self.statement(s).actions(),
+                |s| {
+                    let st = self.statement(s);
+                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails
+                },
+            );
+            if denies {
+                return ActionVerdict::ExplicitDeny;
             }
         }
         let allowed = if FOLDED {
@@ -293,12 +306,31 @@ impl PolicySet {
         for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
             for &s in scope.bucket.conditional_allows(action) {
                 let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && st.all_conditions_hold(ctx, now, memo) {
+                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds {
                     return ActionVerdict::Allow;
                 }
             }
+            let allows = scope.bucket.indexed_allows().any(
+                action,
+                ctx,
+                memo,
+                |s| self.statement(s).actions(),
+                |s| {
+                    let st = self.statement(s);
+                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds
+                },
+            );
+            if allows {
+                return ActionVerdict::Allow;
+            }
         }
         ActionVerdict::ImplicitDeny
+    }
+
+    /// What statement `s`'s conditions say, evaluated once per decision (see [`Memo::block`]).
+    #[inline]
+    fn block(&self, s: usize, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Block {
+        memo.block(s, || self.statement(s).block(ctx, now, memo))
     }
 
     #[expect(

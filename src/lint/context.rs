@@ -8,6 +8,7 @@ use crate::policy::{ActionSpec, Effect, Location, PolicyDocument, ResourceForm, 
 use super::Options;
 use super::finding::Finding;
 use super::rule::Rule;
+use super::severity::Severity;
 
 /// A parsed document with what each of its statements covers.
 pub(super) struct Ctx<'a> {
@@ -15,6 +16,11 @@ pub(super) struct Ctx<'a> {
     pub(super) doc: &'a PolicyDocument,
     pub(super) options: &'a Options,
     pub(super) statements: Vec<Info<'a>>,
+    /// The other policies a caller of this one gets (a principals file's group or user): the grant rules
+    /// (IMS050, IMS051) judge the combined grant. Empty when the file is judged alone.
+    pub(super) others: &'a [Ctx<'a>],
+    /// Judged as the grant of a principals file's group or user (even when it gets nothing else).
+    combined: bool,
 }
 
 /// One statement and what it covers.
@@ -94,17 +100,51 @@ impl<'a> Ctx<'a> {
             doc,
             options,
             statements,
+            others: &[],
+            combined: false,
         }
     }
 
-    /// The IMS actions that some Allow statement covers (with or without conditions or resources).
-    pub(super) fn allowed(&self) -> ActionSet {
-        self.union(|s| s.is_allow())
+    /// The same document judged together with the other policies a caller gets.
+    pub(super) fn with_others(mut self, others: &'a [Ctx<'a>]) -> Ctx<'a> {
+        self.others = others;
+        self.combined = true;
+        self
     }
 
-    /// The IMS actions that some Deny statement covers.
-    pub(super) fn denied(&self) -> ActionSet {
-        self.union(|s| s.is_deny())
+    /// The IMS actions that some Allow statement of this policy or of the others covers.
+    pub(super) fn combined_allowed(&self) -> ActionSet {
+        self.combined(|s| s.is_allow())
+    }
+
+    /// The IMS actions that some Deny statement of this policy or of the others covers.
+    pub(super) fn combined_denied(&self) -> ActionSet {
+        self.combined(|s| s.is_deny())
+    }
+
+    /// The union over this policy and the others of the statements that `keep` selects.
+    pub(super) fn combined(&self, keep: impl Fn(&Info<'_>) -> bool) -> ActionSet {
+        let mut set = self.union(&keep);
+        for other in self.others {
+            set.union(other.union(&keep));
+        }
+        set
+    }
+
+    /// How messages name the grant judged: `this policy`, or `the caller's policies` for a group or user.
+    pub(super) fn grant_name(&self) -> &'static str {
+        if !self.combined {
+            "this policy"
+        } else {
+            "the caller's policies"
+        }
+    }
+
+    /// Every statement of this policy and of the others.
+    pub(super) fn combined_statements(&self) -> impl Iterator<Item = &Info<'a>> {
+        self.statements
+            .iter()
+            .chain(self.others.iter().flat_map(|o| o.statements.iter()))
     }
 
     /// The first Allow statement that covers the action: where a finding about granting it points.
@@ -153,6 +193,18 @@ impl<'a> Sink<'a> {
         statement: Option<usize>,
         message: String,
     ) {
+        self.push_with(rule, rule.severity(), at, statement, message);
+    }
+
+    /// [`Sink::push`] with a severity other than the rule's.
+    pub(super) fn push_with(
+        &mut self,
+        rule: &'static Rule,
+        severity: Severity,
+        at: Location,
+        statement: Option<usize>,
+        message: String,
+    ) {
         let line = at.line.max(1);
         let column = at.column.max(1);
         let source_line = self
@@ -167,6 +219,7 @@ impl<'a> Sink<'a> {
             line,
             column,
             rule,
+            severity,
             message,
             statement,
             sid,

@@ -25,6 +25,7 @@ pub struct Finding {
     pub(super) line: usize,
     pub(super) column: usize,
     pub(super) rule: &'static Rule,
+    pub(super) severity: Severity,
     pub(super) message: String,
     pub(super) statement: Option<usize>,
     pub(super) sid: Option<String>,
@@ -52,9 +53,10 @@ impl Finding {
     pub fn code(&self) -> &'static str {
         self.rule.code()
     }
-    /// The rule's severity.
+    /// The finding's severity: its rule's, except that a rule may report a finding below it (IMS050
+    /// reports a partial grant that leaves other APIs usable as a suggestion).
     pub fn severity(&self) -> Severity {
-        self.rule.severity()
+        self.severity
     }
     /// What is wrong and how to fix it.
     pub fn message(&self) -> &str {

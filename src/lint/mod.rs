@@ -39,6 +39,7 @@
 //! | `IMS005` | `action-and-not-action` | error | a statement has both `Action` and `NotAction` | `{"Effect": "Deny", "Action": ["ims:*:*"], "NotAction": ["ims:images:get"]}` |
 //! | `IMS006` | `unsupported-version` | error | `Version` is not `1.0` or `1.1` (`5.0` identity policies are not supported yet) | `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"]}]}` |
 //! | `IMS007` | `loader-limit` | error | the file exceeds a bound of the loader (1 MiB, nesting depth 32, 1,000 entries per list, ...) | a file of 2 MiB |
+//! | `IMS008` | `invalid-principals` | error | a principals file that does not load: bad JSON or shape, an undefined policy or group, an invalid scope or name, a policy file that is missing or does not parse | `{"policies": {}, "users": {"alice": {"groups": ["admins"]}}}` |
 //! | `IMS010` | `policy-too-long` | error | the policy document has more than 6,144 characters | a document of 6,145 characters |
 //! | `IMS011` | `too-many-statements` | warning | the policy has more than 8 statements | a `Statement` list of 9 statements |
 //! | `IMS012` | `too-many-actions` | warning | a statement lists more than 100 actions | an `Action` list of 101 actions |
@@ -60,7 +61,7 @@
 //! | `IMS035` | `string-operator-on-typed-key` | warning | a `String...` operator on a key that holds an IP address, a date, a number or a boolean | `"Condition": {"StringEquals": {"g:SourceIp": ["10.0.0.1"]}}` |
 //! | `IMS040` | `dead-grant` | warning | an Allow every IMS action of which a Deny of the same file denies unconditionally | `[{"Effect": "Allow", "Action": ["ims:images:delete"]}, {"Effect": "Deny", "Action": ["ims:*:*"]}]` |
 //! | `IMS041` | `redundant-statement` | suggestion | a statement whose actions another statement with the same effect and no conditions covers | `[{"Effect": "Allow", "Action": ["ims:*:*"]}, {"Effect": "Allow", "Action": ["ims:images:get"]}]` |
-//! | `IMS050` | `partial-api-grant` | suggestion | an IMS API that needs several actions, of which the policy allows some but not all | `{"Effect": "Allow", "Action": ["ims:images:update"]}` |
+//! | `IMS050` | `partial-api-grant` | warning | an action that IMS APIs need besides what the policy allows (warning when the grant completes none of the APIs it takes part in, suggestion otherwise) | `{"Effect": "Allow", "Action": ["ims:images:update"]}` |
 //! | `IMS051` | `missing-dependency` | suggestion | IMS APIs the policy grants whose dependent actions (`obs:bucket:*`, `kms:*:*`, ...) it does not grant | `{"Effect": "Allow", "Action": ["ims:images:upload"]}` |
 //! | `IMS060` | `no-effect-in-enterprise-project` | warning | (with `--scope enterprise-project:ID`) APIs the statement grants or denies that enterprise-project policies cannot authorize | `{"Effect": "Allow", "Action": ["ims:images:get", "ims:images:update"]}` |
 //! | `IMS070` | `narrow-resource` | warning | a statement covering IMS actions whose `Resource` does not cover every resource | `{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:*:*:image:0b3b6d4e-*"]}` |
@@ -76,6 +77,7 @@
 //!
 //! [`PolicyDocument::parse`]: crate::policy::PolicyDocument::parse
 
+mod combined;
 mod context;
 mod files;
 mod finding;
@@ -176,9 +178,22 @@ pub struct Options {
     scope: Scope,
     ignore: Vec<&'static str>,
     cloud: Cloud,
+    principals: Vec<PathBuf>,
 }
 
 impl Options {
+    /// A principals file to check with the run (`--principals`): [`lint_run`] reports why it does not
+    /// load (IMS008), lints the policy files it names, and judges each one's grant rules (IMS050,
+    /// IMS051) on the combined grant of every group and user that gets it. Repeatable. Files of that
+    /// shape among the linted files are treated the same way without this.
+    pub fn with_principals(mut self, path: impl Into<PathBuf>) -> Options {
+        let path = path.into();
+        if !self.principals.contains(&path) {
+            self.principals.push(path);
+        }
+        self
+    }
+
     /// The cloud profile whose permission table the rules consult (default [`Cloud::default`]): the
     /// required and dependent actions of each API differ between profiles.
     ///
@@ -240,8 +255,8 @@ impl Options {
 ///
 /// let text = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:get*", "ims:*:list*"]}]}"#;
 /// let findings = lint_str("read-only.json", text, &Options::default());
-/// // Only suggestions: the APIs that need `ims:images:share` besides `ims:images:get`.
-/// assert!(findings.iter().all(|f| f.code() == "IMS050"));
+/// // A read-only policy is not told that sharing or tagging would also need a writing action.
+/// assert!(findings.is_empty());
 ///
 /// let broken = lint_str("broken.json", r#"{"Version": "1.1", "Statement": [}"#, &Options::default());
 /// assert_eq!(broken[0].code(), "IMS001");
@@ -304,18 +319,72 @@ pub fn lint_file(path: &Path, options: &Options) -> Result<Vec<Finding>, LintErr
 }
 
 /// Lints several files: the findings of every readable file, sorted by file, line, column and code, and
-/// the errors of the files that could not be read.
+/// the errors of the files that could not be read (see [`lint_run`]).
 pub fn lint_files(files: &[PathBuf], options: &Options) -> (Vec<Finding>, Vec<LintError>) {
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
+    let report = lint_run(files, options);
+    (report.findings, report.errors)
+}
+
+/// What a lint run found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Report {
+    /// The findings, sorted by file, line, column and code.
+    pub findings: Vec<Finding>,
+    /// The files that could not be read.
+    pub errors: Vec<LintError>,
+    /// How many files the run read: policy files (including those principals files name) and
+    /// principals files.
+    pub files: usize,
+}
+
+/// Lints several files. A file shaped like a principals file (a top-level `policies`, `groups` or
+/// `users` key and no `Statement`) is not a policy: like a principals file of
+/// [`Options::with_principals`], it is checked (IMS008), the policy files it names join the run, and
+/// the grant rules (IMS050, IMS051) judge each of them on the combined grant of each group and user
+/// that gets it (with the other attachments that apply wherever it applies: `global` ones and those of
+/// the same scope). A finding that several of them share is reported once, naming them.
+///
+/// ```
+/// use ims_iam::lint::{Options, lint_run};
+///
+/// let dir = std::env::temp_dir().join(format!("ims-iam-lint-run-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let policy = |actions: &str| format!(r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": {actions}}}]}}"#);
+/// std::fs::write(dir.join("get.json"), policy(r#"["ims:images:get"]"#))?;
+/// std::fs::write(dir.join("update.json"), policy(r#"["ims:images:update"]"#))?;
+/// // Alone, `update.json` can tag nothing (IMS050)...
+/// let alone = lint_run(&[dir.join("update.json")], &Options::default());
+/// assert!(alone.findings.iter().any(|f| f.code() == "IMS050"));
+/// // ...but the group that gets it also gets `get.json`.
+/// std::fs::write(dir.join("principals.json"), r#"{"policies": {"get": "get.json", "update": "update.json"},
+///     "groups": {"taggers": {"attachments": [{"policy": "get"}, {"policy": "update"}]}}}"#)?;
+/// let combined = lint_run(&[dir.join("principals.json")], &Options::default());
+/// assert!(combined.findings.is_empty(), "{:?}", combined.findings);
+/// assert_eq!(combined.files, 3);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lint_run(files: &[PathBuf], options: &Options) -> Report {
+    let mut principals = options.principals.clone();
+    let mut policies = Vec::new();
     for file in files {
-        match lint_file(file, options) {
-            Ok(mut f) => findings.append(&mut f),
-            Err(e) => errors.push(e),
+        if combined::is_principals(file) {
+            if !principals.contains(file) {
+                principals.push(file.clone());
+            }
+        } else {
+            policies.push(file.clone());
         }
     }
+    let (mut findings, errors, files) = combined::lint(&policies, &principals, options);
+    findings.retain(|f| !options.is_ignored(f.code()));
     sort(&mut findings);
-    (findings, errors)
+    Report {
+        findings,
+        errors,
+        files,
+    }
 }
 
 fn sort(findings: &mut Vec<Finding>) {

@@ -63,6 +63,7 @@
 mod caller;
 mod error;
 mod file;
+mod layout;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,7 @@ use crate::compile::{Policy, PolicySet, Scope, SetBuilder};
 use crate::policy::{Limits, PolicyDocument};
 use crate::request::Owner;
 use file::{AttachmentSpec, PrincipalsFile, check_name, fingerprint, strip_position};
+pub(crate) use layout::{layout, looks_like_principals};
 
 /// Whether a principal is a user or a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

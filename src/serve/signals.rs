@@ -33,22 +33,29 @@ pub async fn shutdown_signal() {
 /// read and compiled off the request path. A SIGHUP that arrives while a reload runs (even one
 /// blocked on a hung file system) is coalesced with it ([`PolicyStore::request_reload`]): it holds
 /// no thread and the running reload re-reads the files when it ends. On other platforms than Unix
-/// it returns at once.
-pub async fn reload_on_sighup(store: Arc<PolicyStore>) {
+/// the future ends at once.
+///
+/// The handler is installed when this function is called (inside a tokio runtime), not when the
+/// future is first polled: a SIGHUP sent after the caller announced that it listens is never lost
+/// to the signal's default action, which would end the process.
+pub fn reload_on_sighup(store: Arc<PolicyStore>) -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
-            tracing::warn!(target: SERVE_TARGET, "cannot listen for SIGHUP");
-            return;
-        };
-        while hangup.recv().await.is_some() {
-            let store = Arc::clone(&store);
-            // Not awaited: the next SIGHUP must be received even while this reload hangs. The store
-            // logs the outcome.
-            drop(tokio::task::spawn_blocking(move || store.request_reload()));
+    let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
+    async move {
+        #[cfg(unix)]
+        {
+            let Ok(mut hangup) = hangup else {
+                tracing::warn!(target: SERVE_TARGET, "cannot listen for SIGHUP");
+                return;
+            };
+            while hangup.recv().await.is_some() {
+                let store = Arc::clone(&store);
+                // Not awaited: the next SIGHUP must be received even while this reload hangs. The
+                // store logs the outcome.
+                drop(tokio::task::spawn_blocking(move || store.request_reload()));
+            }
         }
+        #[cfg(not(unix))]
+        drop(store);
     }
-    #[cfg(not(unix))]
-    drop(store);
 }

@@ -1,10 +1,22 @@
 //! The same policies and the same requests decided by ims-iam, Cedar (`cedar-policy`), Rego
-//! (`regorus`) and casbin (RESTful `keyMatch2` model): first every engine must give the same decision
-//! on every request, then each is timed. See `../README.md` for the translation rules and figures.
+//! (`regorus`, on its bytecode VM) and casbin, with matchit routing the same templates as the routing
+//! anchor. Every engine must first give the same decision on every request (the program fails
+//! otherwise); then the engines are timed interleaved: round after round, each engine runs one batch
+//! of about 10 ms in turn, so that load on the machine hits all of them alike; the figure of an engine
+//! is its median over its batches. See `../README.md` for the translation rules and figures.
 //!
 //! ```sh
-//! cd benches/peers && cargo run --release
+//! cd benches/peers
+//! cargo run --release                      # agreement, then 10 s of interleaved timing per case
+//! cargo run --release -- time 30           # 30 s per case
+//! cargo run --release -- check             # agreement only
+//! cargo run --release -- loop cedar b 368  # one engine, one case, 368 decisions in `measured`
 //! ```
+//!
+//! The `loop` mode is for an instruction counter (`valgrind --tool=callgrind
+//! --toggle-collect=ims_iam_peers::measured`, see `../instructions.sh`): it builds one engine for one
+//! case, decides every request once outside the measured function (to warm caches and pools), then
+//! the given number of decisions inside it.
 
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,566 +24,346 @@
 #[path = "../../common/mod.rs"]
 mod common;
 
-use std::hint::black_box;
-use std::str::FromStr;
-use std::time::Instant;
+mod casbin_engine;
+mod cedar_engine;
+mod ours;
+mod rego_engine;
+mod translate;
 
-use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
-use common::{Attach, Condition, Effect, PolicySpec, Statement};
-use ims_iam::{Operation, PolicySet, Reason, known_actions, route};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use common::PolicySpec;
 
 /// One request, with what every engine needs prepared ahead.
-struct Case {
-    request: common::Request,
-    operation: &'static Operation,
+pub struct Case {
+    /// The request of the mix.
+    pub request: common::Request,
+    /// The index of its operation in `ims_iam::operations()` (ims-iam's routing).
+    pub operation: usize,
     /// The required actions that count (no situation is given in the mix).
-    actions: Vec<&'static str>,
-    /// The path without its query (what a web framework hands to casbin).
-    path: String,
+    pub actions: Vec<&'static str>,
+    /// The path without its query (what a web framework hands to a router or to casbin).
+    pub path: String,
     /// ims-iam's decision.
-    allowed: bool,
+    pub allowed: bool,
 }
 
-fn cases(set: &PolicySet) -> (Vec<Case>, usize) {
-    let mut out = Vec::new();
-    let mut skipped = 0;
-    for request in common::requests(4) {
-        let m = route(request.method, &request.target).unwrap();
-        let ctx = request.caller.context();
-        let decision = set.authorize(&ims_iam::Request::new(&m, &ctx));
-        // A request whose every required action needs a situation the caller did not name is a
-        // request error in ims-iam, not a decision: the peers have nothing to compare it with.
-        if matches!(decision.reason(), Reason::Error(_)) {
-            skipped += 1;
-            continue;
-        }
-        let operation = m.operation();
-        let path = request.target.split('?').next().unwrap().to_owned();
-        out.push(Case {
-            actions: operation
-                .actions()
-                .iter()
-                .filter(|a| a.situation().is_none())
-                .map(|a| a.action())
-                .collect(),
-            operation,
-            path,
-            allowed: decision.is_allowed(),
-            request,
-        });
-    }
-    (out, skipped)
-}
+/// A decision engine: decides case `i` of the mix.
+pub trait Engine {
+    /// Decides one case.
+    fn decide(&mut self, case: usize) -> bool;
 
-/// IAM action matching (`*` any run, `?` one character, ASCII case-insensitive), used only to
-/// translate: every peer receives the exact set of known actions a statement covers.
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.split_first(), text.split_first()) {
-        (None, _) => text.is_empty(),
-        (Some((b'*', rest)), _) => glob(rest, text) || (!text.is_empty() && glob(pattern, &text[1..])),
-        (Some((b'?', rest)), Some((_, t))) => glob(rest, t),
-        (Some((p, rest)), Some((c, t))) => p.eq_ignore_ascii_case(c) && glob(rest, t),
-        (Some(_), None) => false,
-    }
-}
-
-fn covered(s: &Statement) -> Vec<&'static str> {
-    known_actions()
-        .iter()
-        .copied()
-        .filter(|a| s.actions.iter().any(|p| glob(p.as_bytes(), a.as_bytes())) != s.not_action)
-        .collect()
-}
-
-/// Whether an attachment applies to the operation for the mix's caller (project `common::PROJECT`,
-/// enterprise project `common::ENTERPRISE_PROJECT`): used by the casbin translation only, which has
-/// no other place for the operation's flags.
-fn scope_supports(attach: &Attach, op: &Operation) -> bool {
-    match attach {
-        Attach::Global => true,
-        Attach::Project(_) => op.iam_project(),
-        Attach::EnterpriseProject(_) => op.enterprise_project(),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cedar: one policy per statement; actions are Cedar actions named like IAM actions; the scope and
-// the operation's flags are in the context. A request is allowed when every required action is.
-
-fn cedar_policies(specs: &[PolicySpec]) -> String {
-    let mut out = String::new();
-    for spec in specs {
-        for s in &spec.statements {
-            let actions = covered(s);
-            if actions.is_empty() {
-                continue;
-            }
-            let list: Vec<String> = actions.iter().map(|a| format!("Action::\"{a}\"")).collect();
-            let mut when: Vec<String> = Vec::new();
-            match &spec.attach {
-                Attach::Global => {}
-                Attach::Project(p) => when.push(format!("context.iam_project && context.project == \"{p}\"")),
-                Attach::EnterpriseProject(e) => when.push(format!(
-                    "context.ep_supported && context.enterprise_project == \"{e}\""
-                )),
-            }
-            for c in &s.conditions {
-                when.push(match c {
-                    Condition::SourceIpIn(cidr) => format!("context.source_ip.isInRange(ip(\"{cidr}\"))"),
-                    Condition::Mfa(b) => format!("context.mfa == {b}"),
-                    Condition::UserName(u) => format!("context.user == \"{u}\""),
-                });
-            }
-            out += &format!(
-                "{}(principal, action in [{}], resource){};\n",
-                if s.effect == Effect::Allow {
-                    "permit"
-                } else {
-                    "forbid"
-                },
-                list.join(", "),
-                if when.is_empty() {
-                    String::new()
-                } else {
-                    format!(" when {{ {} }}", when.join(" && "))
-                }
-            );
-        }
-    }
-    out
-}
-
-struct Cedar {
-    policies: cedar_policy::PolicySet,
-    authorizer: cedar_policy::Authorizer,
-    entities: cedar_policy::Entities,
-    /// Per case: one prepared request per required action.
-    requests: Vec<Vec<cedar_policy::Request>>,
-}
-
-impl Cedar {
-    fn new(specs: &[PolicySpec], cases: &[Case]) -> Cedar {
-        let policies = cedar_policy::PolicySet::from_str(&cedar_policies(specs)).unwrap();
-        let principal = cedar_policy::EntityUid::from_str("User::\"caller\"").unwrap();
-        let requests = cases
-            .iter()
-            .map(|case| {
-                let c = &case.request.caller;
-                let context = cedar_policy::Context::from_json_value(
-                    serde_json::json!({
-                        "project": common::PROJECT,
-                        "enterprise_project": common::ENTERPRISE_PROJECT,
-                        "iam_project": case.operation.iam_project(),
-                        "ep_supported": case.operation.enterprise_project(),
-                        "source_ip": {"__extn": {"fn": "ip", "arg": c.source_ip}},
-                        "mfa": c.mfa,
-                        "user": c.user,
-                    }),
-                    None,
-                )
-                .unwrap();
-                let resource =
-                    cedar_policy::EntityUid::from_str(&format!("Api::\"{}\"", case.operation.template()))
-                        .unwrap();
-                case.actions
-                    .iter()
-                    .map(|a| {
-                        let action = cedar_policy::EntityUid::from_str(&format!("Action::\"{a}\"")).unwrap();
-                        cedar_policy::Request::new(
-                            principal.clone(),
-                            action,
-                            resource.clone(),
-                            context.clone(),
-                            None,
-                        )
-                        .unwrap()
-                    })
-                    .collect()
-            })
-            .collect();
-        Cedar {
-            policies,
-            authorizer: cedar_policy::Authorizer::new(),
-            entities: cedar_policy::Entities::empty(),
-            requests,
-        }
-    }
-
-    fn decide(&self, case: usize) -> bool {
-        self.requests[case].iter().all(|r| {
-            self.authorizer
-                .is_authorized(r, &self.policies, &self.entities)
-                .decision()
-                == cedar_policy::Decision::Allow
-        })
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rego: `allow` holds when every required action is allowed by some statement and denied by none;
-// each statement is one body of `allowed(a)` or `denied(a)`.
-
-fn rego_module(specs: &[PolicySpec]) -> String {
-    let mut out = String::from(
-        "package ims\n\nimport rego.v1\n\ndefault allow := false\n\n\
-         allow if {\n\tevery a in input.actions {\n\t\tpermitted(a)\n\t}\n}\n\n\
-         permitted(a) if {\n\tallowed(a)\n\tnot denied(a)\n}\n\n",
-    );
-    for spec in specs {
-        for s in &spec.statements {
-            let actions = covered(s);
-            if actions.is_empty() {
-                continue;
-            }
-            let set: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
-            let mut body = vec![format!("a in {{{}}}", set.join(", "))];
-            match &spec.attach {
-                Attach::Global => {}
-                Attach::Project(p) => {
-                    body.push("input.iam_project".into());
-                    body.push(format!("input.project == \"{p}\""));
-                }
-                Attach::EnterpriseProject(e) => {
-                    body.push("input.ep_supported".into());
-                    body.push(format!("input.enterprise_project == \"{e}\""));
-                }
-            }
-            for c in &s.conditions {
-                body.push(match c {
-                    Condition::SourceIpIn(cidr) => format!("net.cidr_contains(\"{cidr}\", input.source_ip)"),
-                    Condition::Mfa(b) => format!("input.mfa == {b}"),
-                    Condition::UserName(u) => format!("input.user == \"{u}\""),
-                });
-            }
-            out += &format!(
-                "{}(a) if {{\n\t{}\n}}\n\n",
-                if s.effect == Effect::Allow {
-                    "allowed"
-                } else {
-                    "denied"
-                },
-                body.join("\n\t")
-            );
-        }
-    }
-    out
-}
-
-struct Rego {
-    policy: regorus::CompiledPolicy,
-    inputs: Vec<regorus::Value>,
-}
-
-impl Rego {
-    fn new(specs: &[PolicySpec], cases: &[Case]) -> Rego {
-        let mut engine = regorus::Engine::new();
-        engine.add_policy("ims.rego".into(), rego_module(specs)).unwrap();
-        let policy = engine.compile_with_entrypoint(&"data.ims.allow".into()).unwrap();
-        let inputs = cases
-            .iter()
-            .map(|case| {
-                let c = &case.request.caller;
-                regorus::Value::from_json_str(
-                    &serde_json::json!({
-                        "actions": case.actions,
-                        "project": common::PROJECT,
-                        "enterprise_project": common::ENTERPRISE_PROJECT,
-                        "iam_project": case.operation.iam_project(),
-                        "ep_supported": case.operation.enterprise_project(),
-                        "source_ip": c.source_ip,
-                        "mfa": c.mfa,
-                        "user": c.user,
-                    })
-                    .to_string(),
-                )
-                .unwrap()
-            })
-            .collect();
-        Rego { policy, inputs }
-    }
-
-    fn decide(&self, case: usize) -> bool {
-        self.policy.eval_with_input(self.inputs[case].clone()).unwrap() == regorus::Value::from(true)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// casbin: RESTful model, `keyMatch2` on the path and the method; the IAM statements are translated
-// ahead into the routes they cover (a route's template with `{param}` as `:param`). An Allow line is
-// written for a route when the statement covers every required action of the route; a Deny line when
-// it covers any. Routes that require no action are allowed for everyone.
-//
-// The one thing this model cannot say: IAM allows an API that needs two actions (`PUT .../members/..`
-// needs `ims:images:get` and `ims:images:share`) when one statement grants the first and another the
-// second, each with its own conditions. A casbin request matches policy lines one at a time, so such
-// a request is denied. Writing every combination of statements as extra lines would be the exact
-// translation, at the price of a product of the statements per action; `main` counts these requests
-// and checks that they are the only difference.
-
-const CASBIN_MODEL: &str = "\
-[request_definition]
-r = project, ep, obj, act, ip, mfa, user
-
-[policy_definition]
-p = scope, obj, act, eft, cidr, mfa, user
-
-[policy_effect]
-e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
-
-[matchers]
-m = (p.scope == \"*\" || p.scope == r.project || p.scope == r.ep) && keyMatch2(r.obj, p.obj) && r.act == p.act \
-&& (p.cidr == \"*\" || ipMatch(r.ip, p.cidr)) && (p.mfa == \"*\" || p.mfa == r.mfa) && (p.user == \"*\" || p.user == r.user)
-";
-
-fn casbin_path(template: &str) -> String {
-    template
-        .split('/')
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => format!(":{name}"),
-            None => s.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-fn casbin_lines(specs: &[PolicySpec]) -> Vec<Vec<String>> {
-    let mut lines = Vec::new();
-    for op in ims_iam::operations() {
-        let required: Vec<&str> = op
-            .actions()
-            .iter()
-            .filter(|a| a.situation().is_none())
-            .map(|a| a.action())
-            .collect();
-        let line = |scope: &str, eft: &str, cidr: &str, mfa: &str, user: &str| {
-            [
-                scope,
-                &casbin_path(op.template()),
-                op.method().as_str(),
-                eft,
-                cidr,
-                mfa,
-                user,
-            ]
-            .map(str::to_owned)
-            .to_vec()
-        };
-        if op.actions().is_empty() {
-            lines.push(line("*", "allow", "*", "*", "*"));
-            continue;
-        }
-        for spec in specs {
-            if !scope_supports(&spec.attach, op) {
-                continue;
-            }
-            let scope = match &spec.attach {
-                Attach::Global => "*".to_owned(),
-                Attach::Project(p) => format!("project:{p}"),
-                Attach::EnterpriseProject(e) => format!("ep:{e}"),
-            };
-            for s in &spec.statements {
-                let actions = covered(s);
-                let applies = match s.effect {
-                    Effect::Allow => required.iter().all(|a| actions.contains(a)),
-                    Effect::Deny => required.iter().any(|a| actions.contains(a)),
-                };
-                if !applies {
-                    continue;
-                }
-                let (mut cidr, mut mfa, mut user) = ("*".to_owned(), "*".to_owned(), "*".to_owned());
-                for c in &s.conditions {
-                    match c {
-                        Condition::SourceIpIn(x) => cidr = x.clone(),
-                        Condition::Mfa(b) => mfa = b.to_string(),
-                        Condition::UserName(u) => user = u.clone(),
-                    }
-                }
-                let eft = if s.effect == Effect::Allow {
-                    "allow"
-                } else {
-                    "deny"
-                };
-                lines.push(line(&scope, eft, &cidr, &mfa, &user));
-            }
-        }
-    }
-    lines.sort();
-    lines.dedup();
-    lines
-}
-
-struct Casbin {
-    enforcer: Enforcer,
-    /// Per case: `(project, ep, path, method, ip, mfa, user)`.
-    args: Vec<[String; 7]>,
-    lines: usize,
-}
-
-impl Casbin {
-    fn new(specs: &[PolicySpec], cases: &[Case]) -> Casbin {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let lines = casbin_lines(specs);
-        let count = lines.len();
-        let enforcer = rt.block_on(async {
-            let model = DefaultModel::from_str(CASBIN_MODEL).await.unwrap();
-            let mut e = Enforcer::new(model, MemoryAdapter::default()).await.unwrap();
-            e.add_policies(lines).await.unwrap();
-            e
-        });
-        let args = cases
-            .iter()
-            .map(|case| {
-                let c = &case.request.caller;
-                [
-                    format!("project:{}", common::PROJECT),
-                    format!("ep:{}", common::ENTERPRISE_PROJECT),
-                    case.path.clone(),
-                    case.request.method.to_owned(),
-                    c.source_ip.to_owned(),
-                    c.mfa.to_string(),
-                    c.user.to_owned(),
-                ]
-            })
-            .collect();
-        Casbin {
-            enforcer,
-            args,
-            lines: count,
-        }
-    }
-
-    fn decide(&self, case: usize) -> bool {
-        let [a, b, c, d, e, f, g] = &self.args[case];
-        self.enforcer
-            .enforce((
-                a.as_str(),
-                b.as_str(),
-                c.as_str(),
-                d.as_str(),
-                e.as_str(),
-                f.as_str(),
-                g.as_str(),
-            ))
-            .unwrap()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/// Times `decide` over every case, `samples` times; returns the median, the minimum and the maximum
-/// of the time per decision, in nanoseconds. Each sample repeats the cases until it lasts 50 ms.
-fn time(cases: usize, samples: usize, mut decide: impl FnMut(usize) -> bool) -> (f64, f64, f64) {
-    let once = |decide: &mut dyn FnMut(usize) -> bool| {
+    /// Decides `count` cases in turn from `start` (wrapping at `cases`); returns how many were
+    /// allowed. Monomorphised per engine, so only the call of a batch is dynamic.
+    fn batch(&mut self, start: usize, count: usize, cases: usize) -> usize {
         let mut allowed = 0;
-        for i in 0..cases {
-            allowed += usize::from(black_box(decide(black_box(i))));
+        let mut i = start;
+        for _ in 0..count {
+            allowed += usize::from(black_box(self.decide(black_box(i))));
+            i += 1;
+            if i == cases {
+                i = 0;
+            }
         }
         allowed
-    };
-    // Warm up, and find how many rounds make a sample of about 50 ms.
-    let start = Instant::now();
-    let mut rounds = 0;
-    while start.elapsed().as_millis() < 50 {
-        black_box(once(&mut decide));
-        rounds += 1;
     }
-    let mut per_decision: Vec<f64> = (0..samples)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..rounds {
-                black_box(once(&mut decide));
-            }
-            start.elapsed().as_nanos() as f64 / (rounds * cases) as f64
-        })
-        .collect();
-    per_decision.sort_by(f64::total_cmp);
-    (
-        per_decision[per_decision.len() / 2],
-        per_decision[0],
-        per_decision[per_decision.len() - 1],
-    )
 }
 
-fn main() {
-    let samples = std::env::args().nth(1).map_or(15, |n| n.parse().unwrap());
-    for (name, specs) in [
-        ("a_small", common::small()),
-        ("b_organisation", common::organisation_50()),
-    ] {
-        let set = common::compile(&specs);
-        let (cases, skipped) = cases(&set);
-        let cedar = Cedar::new(&specs, &cases);
-        let rego = Rego::new(&specs, &cases);
-        let casbin = Casbin::new(&specs, &cases);
+/// matchit 0.9 routing the same templates (`{param}` syntax, one router per method): the floor of
+/// what finding the operation costs. It neither decodes nor validates parameters; it receives the
+/// path without its query, as a web framework hands it over.
+struct Matchit {
+    routers: Vec<(&'static str, matchit::Router<usize>)>,
+    /// Per case: the router of its method and its path.
+    cases: Vec<(usize, String)>,
+}
 
-        // Agreement first: every engine, every request. Cedar and Rego must agree everywhere. casbin
-        // may differ in one documented way only (see `casbin_lines`): it grants a route by one policy
-        // line, so an API that needs several actions, granted by different statements, is denied.
-        let mut disagreements = 0;
-        let mut casbin_multi_action = 0;
+impl Matchit {
+    fn new(cases: &[Case]) -> Matchit {
+        let mut routers: Vec<(&'static str, matchit::Router<usize>)> = Vec::new();
+        for (i, op) in ims_iam::operations().iter().enumerate() {
+            let method = op.method().as_str();
+            let k = match routers.iter().position(|(m, _)| *m == method) {
+                Some(k) => k,
+                None => {
+                    routers.push((method, matchit::Router::new()));
+                    routers.len() - 1
+                }
+            };
+            routers[k]
+                .1
+                .insert(op.template(), i)
+                .unwrap_or_else(|e| panic!("matchit refuses `{} {}`: {e}", method, op.template()));
+        }
+        let cases = cases
+            .iter()
+            .map(|c| {
+                let k = routers.iter().position(|(m, _)| *m == c.request.method).unwrap();
+                (k, c.path.clone())
+            })
+            .collect();
+        Matchit { routers, cases }
+    }
+
+    /// The operation matchit finds for case `i`.
+    fn operation(&self, i: usize) -> Option<usize> {
+        let (k, path) = &self.cases[i];
+        self.routers[*k].1.at(path).ok().map(|m| *m.value)
+    }
+}
+
+impl Engine for Matchit {
+    fn decide(&mut self, case: usize) -> bool {
+        self.operation(case).is_some()
+    }
+}
+
+/// The two policy sets compared.
+fn sets() -> [(&'static str, &'static str, Vec<PolicySpec>); 2] {
+    [
+        ("a", "(a) small", common::small()),
+        ("b", "(b) organisation", common::organisation_50()),
+    ]
+}
+
+/// The engines of one case, in timing order, with their table names.
+fn engines(
+    specs: &[PolicySpec],
+    set: ims_iam::PolicySet,
+    cases: &[Case],
+) -> Vec<(&'static str, Box<dyn Engine>)> {
+    vec![
+        ("ims-iam", Box::new(ours::Ours::new(set, cases))),
+        ("matchit (route only)", Box::new(Matchit::new(cases))),
+        ("cedar", Box::new(cedar_engine::Cedar::new(specs, cases, false))),
+        (
+            "cedar (request per decision)",
+            Box::new(cedar_engine::Cedar::new(specs, cases, true)),
+        ),
+        ("regorus (RVM)", Box::new(rego_engine::Rego::new(specs, cases))),
+        ("casbin", Box::new(casbin_engine::Casbin::new(specs, cases))),
+    ]
+}
+
+/// Checks that every engine decides every case as ims-iam does, and that matchit finds ims-iam's
+/// operation for every case; panics otherwise. casbin may differ in one documented way only (see
+/// `casbin_engine`): the number of such cases is returned.
+fn check(name: &str, cases: &[Case], engines: &mut [(&'static str, Box<dyn Engine>)]) -> usize {
+    let mut disagreements = 0;
+    let mut casbin_multi_action = 0;
+    for (engine, e) in engines.iter_mut() {
         for (i, case) in cases.iter().enumerate() {
-            let answers = [cedar.decide(i), rego.decide(i), casbin.decide(i)];
-            if answers[..2].iter().all(|&a| a == case.allowed) && answers[2] == case.allowed {
+            let answer = e.decide(i);
+            let expected = if engine.starts_with("matchit") {
+                true
+            } else {
+                case.allowed
+            };
+            if answer == expected {
                 continue;
             }
-            if answers[..2].iter().all(|&a| a == case.allowed)
-                && case.allowed
-                && !answers[2]
-                && case.actions.len() > 1
-            {
+            if *engine == "casbin" && case.allowed && !answer && case.actions.len() > 1 {
                 casbin_multi_action += 1;
                 continue;
             }
             disagreements += 1;
             eprintln!(
-                "{name}: `{} {}` ({}): ims-iam {} cedar {} rego {} casbin {}",
-                case.request.method,
-                case.request.target,
-                case.request.caller.user,
-                case.allowed,
-                answers[0],
-                answers[1],
-                answers[2]
-            );
-        }
-        let allowed = cases.iter().filter(|c| c.allowed).count();
-        println!(
-            "{name}: {} statements, {} requests ({allowed} allowed, {} denied; {skipped} request errors left out), \
-             {} casbin policy lines",
-            specs.iter().map(|s| s.statements.len()).sum::<usize>(),
-            cases.len(),
-            cases.len() - allowed,
-            casbin.lines,
-        );
-        println!(
-            "  agreement: cedar and rego agree with ims-iam on every request; casbin on all but \
-             {casbin_multi_action} (multi-action APIs granted by several statements, which its model cannot express)"
-        );
-        assert_eq!(disagreements, 0, "the engines disagree");
-
-        let ours = time(cases.len(), samples, |i| {
-            let case = &cases[i];
-            let ctx = case.request.caller.context();
-            let m = route(case.request.method, &case.request.target).unwrap();
-            set.authorize(&ims_iam::Request::new(&m, &ctx)).is_allowed()
-        });
-        println!(
-            "  {:<28} median {:>10.1} ns  (min {:.1}, max {:.1})",
-            "ims-iam (route + authorize)", ours.0, ours.1, ours.2
-        );
-        for (engine, figures) in [
-            ("cedar-policy", time(cases.len(), samples, |i| cedar.decide(i))),
-            ("regorus", time(cases.len(), samples, |i| rego.decide(i))),
-            ("casbin", time(cases.len(), samples, |i| casbin.decide(i))),
-        ] {
-            println!(
-                "  {:<28} median {:>10.1} ns  (min {:.1}, max {:.1})  {:.0}x ims-iam",
-                engine,
-                figures.0,
-                figures.1,
-                figures.2,
-                figures.0 / ours.0
+                "{name}: {engine} says {answer}, ims-iam {}: `{} {}` ({})",
+                case.allowed, case.request.method, case.request.target, case.request.caller.user
             );
         }
     }
+    let router = Matchit::new(cases);
+    for (i, case) in cases.iter().enumerate() {
+        if router.operation(i) != Some(case.operation) {
+            disagreements += 1;
+            eprintln!(
+                "{name}: matchit finds {:?}, ims-iam {}: `{} {}`",
+                router.operation(i),
+                case.operation,
+                case.request.method,
+                case.request.target
+            );
+        }
+    }
+    assert_eq!(disagreements, 0, "{name}: the engines disagree (see above)");
+    casbin_multi_action
+}
+
+/// Interleaved timing: each engine's batch is sized to about `BATCH`; then, for `duration`, round
+/// after round, every engine runs one batch (the order rotates each round). Returns per engine the
+/// median, minimum and maximum ns per decision over its batches, and the number of batches.
+fn time(engines: &mut [(&'static str, Box<dyn Engine>)], cases: usize, duration: Duration) -> Vec<[f64; 4]> {
+    const BATCH: Duration = Duration::from_millis(10);
+    let sizes: Vec<usize> = engines
+        .iter_mut()
+        .map(|(_, e)| {
+            let mut count = 1;
+            loop {
+                let start = Instant::now();
+                black_box(e.batch(0, count, cases));
+                let took = start.elapsed();
+                if took >= BATCH / 4 || count > 1 << 30 {
+                    let per = took.as_secs_f64() / count as f64;
+                    break ((BATCH.as_secs_f64() / per) as usize).max(1);
+                }
+                count *= 4;
+            }
+        })
+        .collect();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); engines.len()];
+    let mut next = vec![0; engines.len()];
+    let start = Instant::now();
+    let mut round = 0;
+    while start.elapsed() < duration || round < 3 {
+        for k in 0..engines.len() {
+            let j = (k + round) % engines.len();
+            let began = Instant::now();
+            black_box(engines[j].1.batch(next[j], sizes[j], cases));
+            samples[j].push(began.elapsed().as_nanos() as f64 / sizes[j] as f64);
+            next[j] = (next[j] + sizes[j]) % cases;
+        }
+        round += 1;
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            [s[s.len() / 2], s[0], s[s.len() - 1], s.len() as f64]
+        })
+        .collect()
+}
+
+fn prepare(specs: &[PolicySpec]) -> (ims_iam::PolicySet, Vec<Case>, usize) {
+    let set = common::compile(specs);
+    let (cases, skipped) = ours::cases(&set);
+    (set, cases, skipped)
+}
+
+fn print_agreement(name: &str, specs: &[PolicySpec], cases: &[Case], skipped: usize, multi: usize) {
+    let allowed = cases.iter().filter(|c| c.allowed).count();
+    println!(
+        "{name}: {} statements, {} requests ({allowed} allowed, {} denied; {skipped} request errors left out)",
+        specs.iter().map(|s| s.statements.len()).sum::<usize>(),
+        cases.len(),
+        cases.len() - allowed,
+    );
+    println!(
+        "  agreement: every engine agrees with ims-iam on every request, matchit finds the same operation; \
+         casbin differs on {multi} (multi-action APIs granted by several statements, which its model cannot express)"
+    );
+}
+
+/// The measured loop of the `loop` mode (a function of its own, so a profiler can count only it).
+#[inline(never)]
+fn measured(engine: &mut dyn Engine, count: usize, cases: usize) -> usize {
+    engine.batch(0, count, cases)
+}
+
+fn run_loop(engine_name: &str, case: &str, count: Option<usize>) {
+    let (_, _, specs) = sets()
+        .into_iter()
+        .find(|(key, _, _)| *key == case)
+        .unwrap_or_else(|| panic!("unknown case `{case}` (a, b)"));
+    let (set, cases, _) = prepare(&specs);
+    let mut engine: Box<dyn Engine> = match engine_name {
+        "ims-iam" => Box::new(ours::Ours::new(set, &cases)),
+        "matchit" => Box::new(Matchit::new(&cases)),
+        "cedar" => Box::new(cedar_engine::Cedar::new(&specs, &cases, false)),
+        "cedar-per-decision" => Box::new(cedar_engine::Cedar::new(&specs, &cases, true)),
+        "regorus" => Box::new(rego_engine::Rego::new(&specs, &cases)),
+        "casbin" => Box::new(casbin_engine::Casbin::new(&specs, &cases)),
+        other => {
+            panic!("unknown engine `{other}` (ims-iam, matchit, cedar, cedar-per-decision, regorus, casbin)")
+        }
+    };
+    let count = count.unwrap_or(cases.len());
+    let warm = engine.batch(0, cases.len(), cases.len());
+    let allowed = measured(engine.as_mut(), count, cases.len());
+    println!(
+        "{engine_name} {case}: warm-up {warm} of {} allowed; measured {count} decisions, {allowed} allowed",
+        cases.len()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (mode, seconds) = match args.as_slice() {
+        [] => ("time", 10.0),
+        ["time"] => ("time", 10.0),
+        ["time", s] => ("time", s.parse::<f64>().expect("seconds per case")),
+        ["check"] => ("check", 0.0),
+        ["loop", engine, case] => return run_loop(engine, case, None),
+        ["loop", engine, case, n] => {
+            return run_loop(engine, case, Some(n.parse().expect("a number of decisions")));
+        }
+        _ => panic!("usage: ims-iam-peers [time [SECONDS] | check | loop ENGINE CASE [DECISIONS]]"),
+    };
+    let mut table = Vec::new();
+    for (_, name, specs) in sets() {
+        let (set, cases, skipped) = prepare(&specs);
+        let mut engines = engines(&specs, set, &cases);
+        let multi = check(name, &cases, &mut engines);
+        print_agreement(name, &specs, &cases, skipped, multi);
+        if mode == "check" {
+            continue;
+        }
+        let figures = time(&mut engines, cases.len(), Duration::from_secs_f64(seconds));
+        let ours = figures[0][0];
+        for ((engine, _), [median, min, max, batches]) in engines.iter().zip(&figures) {
+            table.push(format!(
+                "| {name} | {engine} | {} | {}, {} | {batches} | {} |",
+                ns(*median),
+                ns(*min),
+                ns(*max),
+                if *engine == "ims-iam" {
+                    "1x".to_owned()
+                } else {
+                    ratio(median / ours)
+                }
+            ));
+        }
+    }
+    if mode == "time" {
+        println!("\n| set | engine | median per decision | min, max | batches | ratio to ims-iam |");
+        println!("|---|---|---|---|---|---|");
+        for row in table {
+            println!("{row}");
+        }
+    }
+}
+
+/// A time in ns as the README writes it.
+fn ns(t: f64) -> String {
+    if t >= 1e6 {
+        format!("{:.2} ms", t / 1e6)
+    } else if t >= 1e3 {
+        format!("{:.2} µs", t / 1e3)
+    } else {
+        format!("{t:.1} ns")
+    }
+}
+
+/// A ratio as the README writes it.
+fn ratio(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{}x", thousands(r.round() as u64))
+    } else {
+        format!("{r:.2}x")
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

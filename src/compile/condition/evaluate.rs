@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use time::OffsetDateTime;
 
 use super::values::{Instant, parse_bool, parse_date, parse_ip, parse_number, time_text};
-use super::{CompiledCondition, KeySource, Quantifier, Test};
-use crate::fold::{eq_folded, folded};
+use super::{CompiledCondition, KeySlots, KeySource, Quantifier, Test};
+use crate::fold::eq_folded;
 use crate::request::Context;
 
 /// What a condition says about a request.
@@ -44,47 +44,142 @@ pub(super) const EXPECT_SINGLE: Unevaluable = Unevaluable {
     expected: "a single value, or values that all agree (use `ForAnyValue:` or `ForAllValues:`)",
 };
 
-/// How many distinct condition keys of a policy set a [`Memo`] remembers; keys past these are looked
-/// up in the context every time.
-pub(super) const MEMO_KEYS: usize = 16;
-
-/// What one decision has learned about its context, so that conditions on the same key do not look
-/// the key up again, and a request value is parsed as an address at most once. Filled lazily; built
-/// per decision on the stack (no allocation).
-pub(crate) struct Memo {
-    /// Per key slot: 0 until looked up, then `1 | mask << 1` where `mask` has bit `i` set when inline
-    /// entry `i` of the context is a value of the key.
-    keys: [Cell<u16>; MEMO_KEYS],
+/// What a decision has not to work out twice about its context: which entry holds a value of
+/// which condition key (one pass over the entries, each mapped to its key's slot, when a condition
+/// first asks), each inline value parsed as an IP address (at most once), and the outcome of the
+/// last statements' conditions (a statement covering several required actions is evaluated once).
+/// Built per decision on the stack: no allocation.
+pub(crate) struct Memo<'s> {
+    keys: &'s KeySlots,
+    resolved: Cell<bool>,
+    /// Per slot below [`MASKED_SLOTS`]: the inline entries of the context holding values of its key
+    /// (bit `i`: entry `i`).
+    masks: [Cell<u8>; MASKED_SLOTS],
+    /// Per inline entry: its key's slot ([`NO_SLOT`] for a key no condition reads).
+    slots: [Cell<u32>; Context::INLINE_VALUES],
     /// Per inline entry: the value parsed as an IP address, once asked (`Some(None)`: not one).
     ips: [Cell<Option<Option<IpAddr>>>; Context::INLINE_VALUES],
+    /// Statement outcomes, direct-mapped by statement id: `id << 2 | code` (0: empty).
+    outcomes: [Cell<u64>; OUTCOMES],
 }
 
-impl Memo {
-    pub(crate) fn new() -> Memo {
+/// The slots whose entries a [`Memo`] keeps as a mask; past these, entries are found from their
+/// slots.
+const MASKED_SLOTS: usize = 32;
+
+/// How many statement outcomes a [`Memo`] remembers.
+const OUTCOMES: usize = 8;
+
+/// The slot of a context entry whose key no condition of the set reads.
+const NO_SLOT: u32 = u32::MAX;
+
+const _: () = assert!(Context::INLINE_VALUES <= 8, "an entry mask is a u8");
+
+/// What a statement's conditions, ANDed, say: what a Deny and an Allow need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// Every condition holds: an Allow applies, and a Deny.
+    Holds,
+    /// Some condition fails: neither applies.
+    Fails,
+    /// None fails, some is unevaluable: a Deny applies, an Allow does not.
+    Unevaluable,
+}
+
+impl<'s> Memo<'s> {
+    /// A memo for a decision against the set whose condition keys are `keys`.
+    #[inline]
+    pub(crate) fn new(keys: &'s KeySlots) -> Memo<'s> {
         Memo {
-            keys: [const { Cell::new(0) }; MEMO_KEYS],
+            keys,
+            resolved: Cell::new(false),
+            masks: [const { Cell::new(0) }; MASKED_SLOTS],
+            slots: [const { Cell::new(NO_SLOT) }; Context::INLINE_VALUES],
             ips: [const { Cell::new(None) }; Context::INLINE_VALUES],
+            outcomes: [const { Cell::new(0) }; OUTCOMES],
         }
     }
 
-    /// The inline entries of `ctx` holding values of the key of `condition` (bit `i`: entry `i`).
+    /// The inline entries of `ctx` holding values of key `slot` (bit `i`: entry `i`).
     #[inline]
-    fn entries_of(&self, condition: &CompiledCondition, ctx: &Context<'_>, slot: usize) -> u16 {
-        let Some(cell) = self.keys.get(slot) else {
-            return 0;
-        };
-        let known = cell.get();
-        if known != 0 {
-            return known >> 1;
+    fn entries(&self, ctx: &Context<'_>, slot: u32) -> u8 {
+        let inline = ctx.inline_entries();
+        if !self.resolved.get() {
+            self.resolve(inline);
         }
-        let mut mask = 0u16;
-        for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
-            if eq_folded(key, &condition.key) {
+        if let Some(mask) = self.masks.get(slot as usize) {
+            return mask.get();
+        }
+        let mut mask = 0u8;
+        for (i, cell) in self.slots.iter().take(inline.len()).enumerate() {
+            if cell.get() == slot {
                 mask |= 1 << i;
             }
         }
-        cell.set(1 | (mask << 1));
         mask
+    }
+
+    /// Maps each inline entry to its key's slot: one pass over the entries.
+    #[cold]
+    fn resolve(&self, inline: &[(&str, &str)]) {
+        for (i, ((key, _), cell)) in inline.iter().zip(&self.slots).enumerate() {
+            let slot = self.keys.slot_of(key).unwrap_or(NO_SLOT);
+            cell.set(slot);
+            if let Some(mask) = self.masks.get(slot as usize) {
+                mask.set(mask.get() | 1 << i);
+            }
+        }
+        self.resolved.set(true);
+    }
+
+    /// The values of key `slot` in `ctx`, in the order given, each with its inline index if it has
+    /// one.
+    #[inline]
+    pub(crate) fn values<'c>(
+        &self,
+        ctx: &Context<'c>,
+        slot: u32,
+    ) -> impl Iterator<Item = (&'c str, Option<usize>)> {
+        let inline = ctx.inline_entries();
+        let mut mask = self.entries(ctx, slot);
+        let name = self.keys.name(slot);
+        std::iter::from_fn(move || {
+            if mask == 0 {
+                return None;
+            }
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            inline.get(i).map(|&(_, value)| (value, Some(i)))
+        })
+        .chain(
+            ctx.spilled_entries()
+                .filter(move |(key, _)| eq_folded(key, name))
+                .map(|(_, value)| (value, None)),
+        )
+    }
+
+    /// The outcome of statement `id`'s conditions, computed by `compute` unless remembered.
+    #[inline]
+    pub(crate) fn block(&self, id: usize, compute: impl FnOnce() -> Block) -> Block {
+        let cell = &self.outcomes[id % OUTCOMES];
+        let tag = (id as u64) << 2;
+        let known = cell.get();
+        if known & !3 == tag {
+            match known & 3 {
+                1 => return Block::Holds,
+                2 => return Block::Fails,
+                3 => return Block::Unevaluable,
+                _ => {}
+            }
+        }
+        let block = compute();
+        let code = match block {
+            Block::Holds => 1,
+            Block::Fails => 2,
+            Block::Unevaluable => 3,
+        };
+        cell.set(tag | code);
+        block
     }
 
     /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
@@ -130,11 +225,11 @@ impl CompiledCondition {
     /// [`CompiledCondition::evaluate`], remembering key look-ups and parsed values in `memo` (the
     /// same outcome, with less work when several conditions of one decision read the same key).
     #[inline]
-    pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo) -> Outcome {
+    pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Outcome {
         self.evaluate_in(ctx, now, Some(memo))
     }
 
-    fn evaluate_in(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: Option<&Memo>) -> Outcome {
+    fn evaluate_in(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: Option<&Memo<'_>>) -> Outcome {
         match &self.test {
             Test::Null(expect_absent) => {
                 let mut present = false;
@@ -179,14 +274,14 @@ impl CompiledCondition {
         &self,
         ctx: &Context<'a>,
         now: OffsetDateTime,
-        memo: Option<&Memo>,
+        memo: Option<&Memo<'_>>,
         mut f: impl FnMut(Indexed<'a>),
     ) {
         let mut any = false;
         match (memo, self.slot) {
             (Some(memo), Some(slot)) => {
-                let mut mask = memo.entries_of(self, ctx, usize::from(slot));
                 let inline = ctx.inline_entries();
+                let mut mask = memo.entries(ctx, slot);
                 while mask != 0 {
                     let i = mask.trailing_zeros() as usize;
                     mask &= mask - 1;
@@ -232,7 +327,7 @@ impl CompiledCondition {
     ) -> Result<bool, Unevaluable> {
         if let (Test::Date(cmp, dates), RequestValue::Time(t)) = (&self.test, value) {
             let t = Instant::of(t);
-            return Ok(dates.iter().any(|d| cmp.test(&t, d)));
+            return Ok(cmp.test_any(&t, dates));
         }
         match value {
             RequestValue::Text(text) => self.matches_text(text, ip),
@@ -246,18 +341,18 @@ impl CompiledCondition {
     /// Whether one request value, as text, matches some policy value (before negation).
     fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
-            Test::Equals(ps) => ps.iter().any(|p| p == text),
-            Test::EqualsIgnoreCase(ps) => ps.iter().any(|p| p.chars().eq(folded(text))),
+            Test::Equals(ps) => ps.contains(text),
+            Test::EqualsIgnoreCase(ps) => ps.contains_folded(text),
             Test::Like(ps) => ps.iter().any(|p| p.matches(text)),
             Test::StartWith(ps) => ps.iter().any(|p| text.starts_with(p.as_str())),
             Test::EndWith(ps) => ps.iter().any(|p| text.ends_with(p.as_str())),
             Test::Number(cmp, ps) => {
                 let n = parse_number(text).ok_or(EXPECT_NUMBER)?;
-                ps.iter().any(|p| cmp.test(&n, p))
+                cmp.test_any(&n, ps)
             }
             Test::Date(cmp, ps) => {
                 let t = parse_date(text).ok_or(EXPECT_DATE)?;
-                ps.iter().any(|p| cmp.test(&t, p))
+                cmp.test_any(&t, ps)
             }
             Test::Bool(ps) => {
                 let b = parse_bool(text).ok_or(EXPECT_BOOL)?;
@@ -266,7 +361,7 @@ impl CompiledCondition {
             Test::Ip(nets) => {
                 // Both sides canonical: a mapped address is its IPv4 address.
                 let addr = ip(text).ok_or(EXPECT_IP)?;
-                nets.iter().any(|n| n.contains(&addr))
+                nets.contains(addr)
             }
             // Handled in `evaluate`; they never reach here.
             Test::Null(_) | Test::IsNullOrEmpty(_) => false,

@@ -9,11 +9,11 @@
 mod error;
 mod evaluate;
 mod keys;
+mod sets;
+mod slots;
 #[cfg(test)]
 mod tests;
 mod values;
-
-use ipnet::IpNet;
 
 use crate::policy::{ConditionEntry, ConditionValue, Location, Spanned};
 
@@ -21,9 +21,11 @@ use super::wildcard::{Case, Pattern};
 use crate::fold::{eq_folded, folded};
 pub use error::ConditionError;
 use error::ErrorKind;
-use evaluate::MEMO_KEYS;
-pub(crate) use evaluate::{Memo, Outcome};
+pub(crate) use evaluate::{Block, Memo, Outcome};
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
+use sets::Nets;
+pub(crate) use sets::Strings;
+pub(crate) use slots::KeySlots;
 use values::{Instant, parse_bool, parse_date, parse_net, parse_number};
 
 /// How a comparison operator orders the request value against a policy value.
@@ -44,6 +46,19 @@ impl Cmp {
             Cmp::Le => req <= policy,
             Cmp::Gt => req > policy,
             Cmp::Ge => req >= policy,
+        }
+    }
+
+    /// Whether `req` compares so with some of the policy values `sorted` (ascending, no NaN):
+    /// equality by binary search, an ordering against the largest or smallest value only.
+    #[inline]
+    fn test_any<T: PartialOrd>(self, req: &T, sorted: &[T]) -> bool {
+        match self {
+            Cmp::Eq => sorted
+                .binary_search_by(|p| p.partial_cmp(req).unwrap_or(std::cmp::Ordering::Less))
+                .is_ok(),
+            Cmp::Lt | Cmp::Le => sorted.last().is_some_and(|max| self.test(req, max)),
+            Cmp::Gt | Cmp::Ge => sorted.first().is_some_and(|min| self.test(req, min)),
         }
     }
 }
@@ -117,19 +132,21 @@ enum KeySource {
     EnterpriseProject,
 }
 
-/// The parsed policy values, by family.
+/// The parsed policy values, by family, compiled for lookup (`sets.rs`).
 #[derive(Debug, Clone, PartialEq)]
 enum Test {
-    Equals(Vec<String>),
+    Equals(Strings),
     /// Policy values already case-folded.
-    EqualsIgnoreCase(Vec<String>),
+    EqualsIgnoreCase(Strings),
     Like(Vec<Pattern>),
     StartWith(Vec<String>),
     EndWith(Vec<String>),
+    /// Sorted, `-0` as `0`.
     Number(Cmp, Vec<f64>),
+    /// Sorted.
     Date(Cmp, Vec<Instant>),
     Bool(Vec<bool>),
-    Ip(Vec<IpNet>),
+    Ip(Nets),
     /// `true` in the list: holds when the key is absent; `false`: when present.
     Null(Vec<bool>),
     /// `true` in the list: holds when the key is absent or all its values are empty.
@@ -147,8 +164,18 @@ pub(crate) struct CompiledCondition {
     negated: bool,
     source: KeySource,
     test: Test,
-    /// The key's slot in a [`Memo`] (keys interned when the set is compiled), if it has one.
-    slot: Option<u8>,
+    /// The key's slot in its set's [`KeySlots`] (interned when the set is compiled), if it has one.
+    slot: Option<u32>,
+}
+
+/// What a statement index files a statement under: a condition that cannot hold, nor leave a Deny
+/// applying, unless some request value of the key (`slot`) is one of `values` (exactly, or after
+/// case folding when `folded`). See [`CompiledCondition::index_key`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IndexKey<'c> {
+    pub(crate) slot: u32,
+    pub(crate) folded: bool,
+    pub(crate) values: &'c Strings,
 }
 
 impl CompiledCondition {
@@ -209,14 +236,36 @@ impl CompiledCondition {
         })
     }
 
-    /// Gives the condition's key a memo slot, interning its name in `keys` (case-folded names).
-    pub(crate) fn intern_key(&mut self, keys: &mut Vec<String>) {
-        let position = keys.iter().position(|k| eq_folded(k, &self.key));
-        let slot = position.unwrap_or_else(|| {
-            keys.push(folded(&self.key).collect());
-            keys.len() - 1
-        });
-        self.slot = u8::try_from(slot).ok().filter(|&s| usize::from(s) < MEMO_KEYS);
+    /// Gives the condition's key its slot, interning its name in `keys`.
+    pub(crate) fn intern_key(&mut self, keys: &mut KeySlots) {
+        self.slot = Some(keys.intern(&self.key));
+    }
+
+    /// The index key of a condition that a statement can be indexed by, if it is one: a positive
+    /// `StringEquals`-family condition (exact or `IgnoreCase`, `...AnyOf` included), without
+    /// `IfExists`, without a prefix or with `ForAnyValue:`, on a key read from the context only
+    /// (not `g:CurrentTime` or `g:EnterpriseProjectId`, which have stand-ins), whose key has a slot.
+    ///
+    /// Such a condition fails when no request value of its key is one of its values: with the key
+    /// missing it fails (no `IfExists`, no `ForAllValues:`); with values, none of which matches, no
+    /// value is unevaluable (string equality always evaluates) and it fails. A failing condition
+    /// keeps an Allow from applying and a Deny from applying, so a statement need only be
+    /// considered for the request values of its key.
+    pub(crate) fn index_key(&self) -> Option<IndexKey<'_>> {
+        let (folded, values) = match &self.test {
+            Test::Equals(values) => (false, values),
+            Test::EqualsIgnoreCase(values) => (true, values),
+            _ => return None,
+        };
+        let indexable = !self.negated
+            && !self.if_exists
+            && self.quantifier != Quantifier::ForAllValues
+            && self.source == KeySource::Context;
+        Some(IndexKey {
+            slot: self.slot.filter(|_| indexable)?,
+            folded,
+            values,
+        })
     }
 
     /// The operator as written, prefix and suffix included.
@@ -311,13 +360,10 @@ fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, Conditio
     let values = &entry.values;
     let texts = || values.iter().map(|v| v.value.as_text().to_owned()).collect();
     Ok(match family {
-        Family::Equals => Test::Equals(texts()),
-        Family::EqualsIgnoreCase => Test::EqualsIgnoreCase(
-            values
-                .iter()
-                .map(|v| folded(v.value.as_text()).collect())
-                .collect(),
-        ),
+        Family::Equals => Test::Equals(Strings::new(texts())),
+        Family::EqualsIgnoreCase => Test::EqualsIgnoreCase(Strings::new(
+            values.iter().map(|v| folded(v.value.as_text()).collect()),
+        )),
         Family::Like => Test::Like(
             values
                 .iter()
@@ -328,38 +374,50 @@ fn parse_values(family: Family, entry: &ConditionEntry) -> Result<Test, Conditio
         Family::EndWith => Test::EndWith(texts()),
         Family::Number(cmp) => Test::Number(
             cmp,
-            parse_each(
+            sorted_numbers(parse_each(
                 entry,
                 "a finite decimal number such as `-1`, `0.5` or `1e3`",
                 |v| match v {
                     ConditionValue::String(s) | ConditionValue::Number(s) => parse_number(s),
                     ConditionValue::Bool(_) => None,
                 },
-            )?,
+            )?),
         ),
         Family::Date(cmp) => Test::Date(
             cmp,
-            parse_each(
+            sorted(parse_each(
                 entry,
                 "an RFC 3339 date-time with offset, such as `2026-01-01T00:00:00Z`, or a date such as `2026-01-01`",
                 |v| match v {
                     ConditionValue::String(s) => parse_date(s),
                     ConditionValue::Number(_) | ConditionValue::Bool(_) => None,
                 },
-            )?,
+            )?),
         ),
         Family::Bool => Test::Bool(parse_each(entry, "`true` or `false`", policy_bool)?),
         Family::Null => Test::Null(parse_each(entry, "`true` or `false`", policy_bool)?),
         Family::IsNullOrEmpty => Test::IsNullOrEmpty(parse_each(entry, "`true` or `false`", policy_bool)?),
-        Family::Ip => Test::Ip(parse_each(
+        Family::Ip => Test::Ip(Nets::new(&parse_each(
             entry,
             "an IPv4 or IPv6 address or CIDR block",
             |v| match v {
                 ConditionValue::String(s) => parse_net(s),
                 ConditionValue::Number(_) | ConditionValue::Bool(_) => None,
             },
-        )?),
+        )?)),
     })
+}
+
+/// Finite numbers sorted, `-0` as `0` (so that the order agrees with `==`).
+fn sorted_numbers(numbers: Vec<f64>) -> Vec<f64> {
+    let mut numbers: Vec<f64> = numbers.into_iter().map(|n| n + 0.0).collect();
+    numbers.sort_unstable_by(f64::total_cmp);
+    numbers
+}
+
+fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+    values.sort_unstable();
+    values
 }
 
 /// Parses each value with `parse`, or reports the first that does not parse.

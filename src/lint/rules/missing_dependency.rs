@@ -21,14 +21,14 @@ pub(crate) const RULE: Rule = Rule {
     example: r#"{"Effect": "Allow", "Action": ["ims:images:upload"]}"#,
 };
 
-/// Whether some Allow statement of the file grants the (possibly wildcard) action `dependency`.
+/// Whether some Allow statement of the file (or of the other policies judged with it) grants the
+/// (possibly wildcard) action `dependency`.
 fn grants(cx: &Ctx<'_>, dependency: &str) -> bool {
     if service(dependency).eq_ignore_ascii_case("ims") {
         let needed = covered_actions([dependency], false);
-        return !needed.is_empty() && needed.is_subset(cx.allowed());
+        return !needed.is_empty() && needed.is_subset(cx.combined_allowed());
     }
-    cx.statements
-        .iter()
+    cx.combined_statements()
         .filter(|s| s.is_allow())
         .any(|s: &Info<'_>| match &s.statement.actions {
             ActionSpec::Action(patterns) => patterns.iter().any(|p| pattern_covers(&p.value, dependency)),
@@ -39,8 +39,8 @@ fn grants(cx: &Ctx<'_>, dependency: &str) -> bool {
 }
 
 pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let granted = cx.allowed();
-    let always_denied = cx.union(|s| s.is_deny() && s.unconditional());
+    let granted = cx.combined_allowed();
+    let always_denied = cx.combined(|s| s.is_deny() && s.unconditional());
     // Missing dependencies -> the APIs lacking exactly them, in documentation order.
     let mut groups: Vec<(Vec<&'static str>, Vec<&'static Operation>)> = Vec::new();
     for op in cx.options.cloud().operations() {
@@ -81,6 +81,8 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
+        // Reported where this policy grants the API's first action; an API that only the other
+        // policies grant is theirs to report.
         let Some(s) = cx.first_allow_of(first.id()) else {
             continue;
         };
@@ -96,10 +98,11 @@ pub(super) fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             s.pattern_for(first.action()),
             Some(s.index),
             format!(
-                "{} {verb} on {}, which this policy does not grant; grant them here or in another policy of \
+                "{} {verb} on {}, not granted by {}; grant them here or in another policy of \
                  the same users, or {subject} may fail or be unusable from the console",
                 apis.join(", "),
-                missing.join(", ")
+                missing.join(", "),
+                cx.grant_name()
             ),
         );
     }

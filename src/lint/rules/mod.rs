@@ -13,6 +13,7 @@ mod missing_dependency;
 mod narrow_resource;
 pub(super) mod parse;
 mod partial_grant;
+pub(super) mod principals;
 mod redundant;
 mod service_case;
 mod string_on_typed;
@@ -33,6 +34,7 @@ pub(super) const ALL: &[Rule] = &[
     parse::ACTION_AND_NOT_ACTION,
     parse::UNSUPPORTED_VERSION,
     parse::LOADER_LIMIT,
+    principals::RULE,
     limits::TOO_LONG,
     limits::TOO_MANY_STATEMENTS,
     limits::TOO_MANY_ACTIONS,
@@ -64,6 +66,19 @@ pub(super) const ALL: &[Rule] = &[
 
 /// Applies every rule that looks at a parsed document.
 pub(super) fn run(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    run_local(cx, sink);
+    run_grants(cx, sink);
+}
+
+/// The grant rules (IMS050, IMS051): what a caller can do depends on every policy it gets, so a
+/// principals file's groups and users judge them on their combined grants ([`Ctx::with_others`]).
+pub(super) fn run_grants(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    partial_grant::check(cx, sink);
+    missing_dependency::check(cx, sink);
+}
+
+/// Every rule that judges the document alone.
+pub(super) fn run_local(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     limits::check(cx, sink);
     invalid_action::check(cx, sink);
     unknown_action::check(cx, sink);
@@ -76,8 +91,6 @@ pub(super) fn run(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     string_on_typed::check(cx, sink);
     dead_grant::check(cx, sink);
     redundant::check(cx, sink);
-    partial_grant::check(cx, sink);
-    missing_dependency::check(cx, sink);
     enterprise_project::check(cx, sink);
     narrow_resource::check(cx, sink);
     allow_all::check(cx, sink);
