@@ -215,7 +215,7 @@ fn scopes_are_situations() {
         .iter()
         .filter(|r| std::ptr::eq(r.operation(), delete))
         .collect();
-    let allowed: Vec<&ScopeSituation> = rows
+    let allowed: Vec<ScopeSituation> = rows
         .iter()
         .filter(|r| r.answer() == Answer::Allow)
         .flat_map(|r| r.scopes())
@@ -604,7 +604,7 @@ proptest! {
             let o = row.operation();
             if !TEMPLATES.iter().any(|(m, t)| o.method().as_str() == *m && o.template() == *t) { continue; }
             for scope in row.scopes() {
-                let (some_allow, some_deny) = brute_force(&set, o, scope, &keys);
+                let (some_allow, some_deny) = brute_force(&set, o, &scope, &keys);
                 match row.answer() {
                     Answer::Allow => prop_assert!(!some_deny, "{} at {}: grid denies", o, scope),
                     Answer::Deny => prop_assert!(!some_allow, "{} at {}: grid allows", o, scope),
@@ -639,7 +639,7 @@ proptest! {
             let o = row.operation();
             if !TEMPLATES.iter().any(|(m, t)| o.method().as_str() == *m && o.template() == *t) { continue; }
             for scope in row.scopes() {
-                if report.new_access.iter().any(|c| std::ptr::eq(c.operation, o) && &c.scope == scope) { continue; }
+                if report.new_access.iter().any(|c| std::ptr::eq(c.operation, o) && c.scope == scope) { continue; }
                 // Grid: a context where new allows and old denies must not exist.
                 let project = place_id(scope.project(), OTHER_P);
                 let ep = match scope.enterprise_project() { Place::Named(e) => Some(e.clone()), Place::Other => Some("ep-other".into()), _ => None };

@@ -27,7 +27,9 @@
 //!    denied; allowed by one set and not the other) is evaluated in three-valued logic after each
 //!    assignment, pruning as soon as it is decided. The search is complete over the regions, so "no
 //!    assignment" is a proof.
-//! 5. **Witnesses.** Every example request is decided again by the evaluator; a mismatch is an
+//! 5. **Rows.** The scope situations of an operation with the same answer share a row; its statements
+//!    are those taking part at any of them.
+//! 6. **Witnesses.** Every example request is decided again by the evaluator; a mismatch is an
 //!    `internal` error, never an answer.
 //!
 //! # Bounds
@@ -37,6 +39,7 @@
 //! | product-automaton states per key ([`Bounds::STRING_STATES`]) | 50,000 | `analysis_limit` |
 //! | regions per key, single values and sets ([`Bounds::REGIONS_PER_KEY`]) | 4,096 | `analysis_limit` |
 //! | search nodes per question ([`Bounds::SEARCH_NODES`]) | 1,000,000 | `analysis_limit` |
+//! | known contexts tried on a scope pair before searching | 32 | the pair is searched |
 //!
 //! # What it does not decide
 //!
@@ -46,18 +49,27 @@
 //! - Named projects that are not 32 hexadecimal characters, for templates with `{project_id}`: they
 //!   are analysed (a gateway that accepts any parameter format can see them), but the witness target
 //!   does not pass the strict router.
-//! - Cost: scope situations are enumerated as the product of named projects and enterprise projects
-//!   (plus other and unknown), each traced through the evaluator, so sets that name hundreds of both
-//!   are slow (see `benches/README.md`); no bound stops this today.
+//! - Cost: a scope pair (project, enterprise project) is not traced on its own. The evaluator traces
+//!   the pair (any other, any other) and each place with the other dimension at "any other", once per
+//!   set of counted actions; a pair's statements are the union of those parts (the scope rules are a
+//!   union of buckets). Places that add the same statements form a class; a pair of classes is decided
+//!   once: by its constant masks, else by a context already found (allowing or denying another pair)
+//!   tried on its parts, else by the search. A set that mentions `g:EnterpriseProjectId` searches every
+//!   pair of classes. Memory grows with the places, the classes and the listed scope situations (12
+//!   bytes each), not with the statements cited per row (indices into one table).
 //! - Witnesses of value sets larger than the command line's context limits (128 values) are correct
 //!   for the library but refused by `ims-iam authorize`.
 
 mod access;
+#[cfg(test)]
+mod access_tests;
 mod adapter;
 mod blocks;
 mod check;
+mod compose;
 mod diff;
 mod error;
+mod grid;
 mod regions;
 mod request;
 mod result;

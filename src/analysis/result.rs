@@ -1,10 +1,12 @@
 //! What the questions answer: typed results with the statements that decide and a witness request.
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::request::Request;
-use super::universe::ScopeSituation;
+use super::universe::{Place, ScopeSituation};
 use crate::matrix::Operation;
+use crate::matrix::Situation;
 use crate::policy::Effect;
 
 /// A statement that takes part in an answer, with its condition atoms (`Operator key [values]`).
@@ -63,14 +65,27 @@ impl Answer {
     }
 }
 
+/// The places and situation subsets of one operation, shared by its rows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScopeTable {
+    pub(crate) projects: Vec<Place>,
+    pub(crate) enterprise_projects: Vec<Place>,
+    pub(crate) situations: Vec<Vec<Situation>>,
+}
+
 /// One row of [`access`](crate::analysis::access): an operation, the scope situations where it has the
-/// same answer and deciding statements, and example requests.
+/// same answer, the statements that decide there, and example requests.
 #[derive(Debug, Clone)]
 pub struct AccessRow {
     pub(crate) operation: &'static Operation,
-    pub(crate) scopes: Vec<ScopeSituation>,
+    pub(crate) table: Arc<ScopeTable>,
+    /// `(situation subset, project, enterprise project)`, positions in `table`.
+    pub(crate) scopes: Vec<[u32; 3]>,
     pub(crate) answer: Answer,
-    pub(crate) statements: Vec<Cite>,
+    /// Every statement the analysis cited, shared by the rows of one report.
+    pub(crate) cites: Arc<[Cite]>,
+    /// This row's statements, positions in `cites`.
+    pub(crate) statements: Vec<u32>,
     pub(crate) allow_example: Option<Request>,
     pub(crate) deny_example: Option<Request>,
 }
@@ -80,19 +95,27 @@ impl AccessRow {
     pub fn operation(&self) -> &'static Operation {
         self.operation
     }
-    /// The scope situations of this row.
-    pub fn scopes(&self) -> &[ScopeSituation] {
-        &self.scopes
+    /// The scope situations of this row, in order (projects, then enterprise projects, vary fastest).
+    pub fn scopes(&self) -> impl ExactSizeIterator<Item = ScopeSituation> + '_ {
+        self.scopes.iter().map(|&[s, p, e]| {
+            let place = |v: &[Place], i: u32| v.get(i as usize).cloned().unwrap_or(Place::Irrelevant);
+            ScopeSituation::new(
+                place(&self.table.projects, p),
+                place(&self.table.enterprise_projects, e),
+                self.table.situations.get(s as usize).cloned().unwrap_or_default(),
+            )
+        })
     }
     /// The answer.
     pub fn answer(&self) -> Answer {
         self.answer
     }
     /// The statements that decide: the Deny and Allow statements that cover the operation's counted
-    /// actions there. For `conditional`, the operation is allowed exactly when, for each action, some
-    /// listed Allow covering it holds and no listed Deny covering it applies.
-    pub fn statements(&self) -> &[Cite] {
-        &self.statements
+    /// actions at the row's scope situations (each takes part where its attachment applies). For
+    /// `conditional`, at each scope situation the operation is allowed exactly when, for each action,
+    /// some Allow covering it there holds and no Deny covering it there applies.
+    pub fn statements(&self) -> impl Iterator<Item = &Cite> + '_ {
+        self.statements.iter().filter_map(|&i| self.cites.get(i as usize))
     }
     /// A request that is allowed (for `allow` and `conditional`).
     pub fn allow_example(&self) -> Option<&Request> {
@@ -111,7 +134,7 @@ pub struct AccessReport {
 }
 
 impl AccessReport {
-    /// One row per operation and group of scope situations with the same answer, in matrix order.
+    /// One row per operation and answer (`allow`, `deny`, `conditional`), in matrix order.
     pub fn rows(&self) -> &[AccessRow] {
         &self.rows
     }

@@ -37,9 +37,14 @@ pub(crate) struct Subject {
     policies: Vec<Policy>,
     by_name: HashMap<String, usize>,
     cache: HashMap<CacheKey, Option<Rc<Built>>>,
-    /// Per `(policy, statement)`: its atom and citation, worked out once.
-    statements: HashMap<(usize, usize), (Vec<usize>, Cite)>,
+    /// Per `(policy, statement)`: its id in `table`.
+    statements: HashMap<(usize, usize), usize>,
+    /// Per statement id: its atom and citation, worked out once.
+    table: Vec<(Vec<usize>, Cite)>,
 }
+
+/// A statement taking part in deciding one action: its effect and its id in the subject's table.
+pub(crate) type Entry = (Effect, usize);
 
 impl Subject {
     pub(crate) fn new(policies: &[Policy]) -> Result<Subject, AnalysisError> {
@@ -62,6 +67,7 @@ impl Subject {
             by_name,
             cache: HashMap::new(),
             statements: HashMap::new(),
+            table: Vec::new(),
         })
     }
 
@@ -100,6 +106,76 @@ impl Subject {
         Ok(built)
     }
 
+    /// The statements that take part in deciding each counted action of `request` (its context
+    /// ignored), by id; `None` when the request is decided without actions.
+    pub(crate) fn trace(
+        &mut self,
+        blocks: &mut Blocks,
+        operation: &'static Operation,
+        request: &Request,
+    ) -> Result<Option<Vec<Vec<Entry>>>, AnalysisError> {
+        let Some(per_action) = self.evaluator.participants(operation, request) else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(per_action.len());
+        for participants in &per_action {
+            let mut action = Vec::with_capacity(participants.len());
+            for (name, index, effect) in participants {
+                action.push((*effect, self.statement_id(blocks, name, *index, *effect)?));
+            }
+            out.push(action);
+        }
+        Ok(Some(out))
+    }
+
+    /// The condition blocks of a statement (ANDed).
+    pub(crate) fn atom(&self, id: usize) -> &[usize] {
+        self.table.get(id).map_or(&[], |(atom, _)| atom.as_slice())
+    }
+
+    /// The citation of a statement.
+    pub(crate) fn cite(&self, id: usize) -> Option<&Cite> {
+        self.table.get(id).map(|(_, cite)| cite)
+    }
+
+    fn statement_id(
+        &mut self,
+        blocks: &mut Blocks,
+        name: &str,
+        index: usize,
+        effect: Effect,
+    ) -> Result<usize, AnalysisError> {
+        let p = *self
+            .by_name
+            .get(name)
+            .ok_or_else(|| AnalysisError::Internal(format!("policy `{name}` not found")))?;
+        if let Some(&id) = self.statements.get(&(p, index)) {
+            return Ok(id);
+        }
+        let statement = self.policies[p]
+            .document()
+            .statements
+            .get(index)
+            .ok_or_else(|| AnalysisError::Internal(format!("statement {index} of `{name}` not found")))?;
+        let mut atom = Vec::with_capacity(statement.conditions.len());
+        for entry in &statement.conditions {
+            atom.push(blocks.intern(entry).ok_or_else(|| {
+                AnalysisError::Internal(format!("a condition of `{name}` does not compile"))
+            })?);
+        }
+        let cite = Cite {
+            policy: name.to_owned(),
+            statement: index,
+            sid: statement.sid.clone(),
+            effect,
+            conditions: atom.iter().map(|&b| blocks.get(b).atom()).collect(),
+        };
+        let id = self.table.len();
+        self.table.push((atom, cite));
+        self.statements.insert((p, index), id);
+        Ok(id)
+    }
+
     fn build(
         &mut self,
         blocks: &mut Blocks,
@@ -107,40 +183,14 @@ impl Subject {
     ) -> Result<Built, AnalysisError> {
         let mut formula = Formula::default();
         let mut cites: Vec<Cite> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
         for participants in per_action {
             let mut action = ActionFormula::default();
             for (name, index, effect) in participants {
-                let p = *self
-                    .by_name
-                    .get(name)
-                    .ok_or_else(|| AnalysisError::Internal(format!("policy `{name}` not found")))?;
-                if !self.statements.contains_key(&(p, *index)) {
-                    let statement = self.policies[p]
-                        .document()
-                        .statements
-                        .get(*index)
-                        .ok_or_else(|| {
-                            AnalysisError::Internal(format!("statement {index} of `{name}` not found"))
-                        })?;
-                    let mut atom = Vec::with_capacity(statement.conditions.len());
-                    for entry in &statement.conditions {
-                        atom.push(blocks.intern(entry).ok_or_else(|| {
-                            AnalysisError::Internal(format!("a condition of `{name}` does not compile"))
-                        })?);
-                    }
-                    let cite = Cite {
-                        policy: name.clone(),
-                        statement: *index,
-                        sid: statement.sid.clone(),
-                        effect: *effect,
-                        conditions: atom.iter().map(|&b| blocks.get(b).atom()).collect(),
-                    };
-                    self.statements.insert((p, *index), (atom, cite));
-                }
-                let Some((atom, cite)) = self.statements.get(&(p, *index)) else {
-                    continue;
-                };
-                if !cites.iter().any(|c| c.policy == *name && c.statement == *index) {
+                let id = self.statement_id(blocks, name, *index, *effect)?;
+                let (atom, cite) = &self.table[id];
+                if !seen.contains(&id) {
+                    seen.push(id);
                     cites.push(cite.clone());
                 }
                 match effect {

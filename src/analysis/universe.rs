@@ -118,12 +118,10 @@ impl Universe {
         u
     }
 
-    /// Every scope situation of `operation` (none for operations that require no action), each with the
-    /// request that stands for it (no context values yet).
-    pub(crate) fn situations(&self, operation: &'static Operation) -> Vec<(ScopeSituation, Request)> {
-        if operation.actions().is_empty() {
-            return Vec::new();
-        }
+    /// The places of `operation` along each dimension (projects, then enterprise projects), each with
+    /// the id a request there carries; `other` is the position of "any other" (or the one irrelevant
+    /// place) in each list.
+    pub(crate) fn places(&self, operation: &'static Operation) -> Places<'_> {
         let path_project = operation.template().contains("{project_id}");
         let projects: Vec<(Place, Option<&str>)> = if operation.iam_project() {
             let mut v: Vec<(Place, Option<&str>)> = self
@@ -154,10 +152,29 @@ impl Universe {
         } else {
             vec![(Place::Irrelevant, None)]
         };
+        let other = |v: &[(Place, Option<&str>)]| {
+            v.iter()
+                .position(|(p, _)| matches!(p, Place::Other | Place::Irrelevant))
+                .unwrap_or(0)
+        };
+        Places {
+            other: (other(&projects), other(&eps)),
+            projects,
+            enterprise_projects: eps,
+        }
+    }
+
+    /// Every scope situation of `operation` (none for operations that require no action), each with the
+    /// request that stands for it (no context values yet).
+    pub(crate) fn situations(&self, operation: &'static Operation) -> Vec<(ScopeSituation, Request)> {
+        if operation.actions().is_empty() {
+            return Vec::new();
+        }
+        let places = self.places(operation);
         let mut out = Vec::new();
         for situations in situation_subsets(operation) {
-            for (pp, pid) in &projects {
-                for (ep, eid) in &eps {
+            for (pp, pid) in &places.projects {
+                for (ep, eid) in &places.enterprise_projects {
                     let request = Request::new(operation, *pid, *eid, situations.clone());
                     out.push((
                         ScopeSituation::new(pp.clone(), ep.clone(), situations.clone()),
@@ -170,8 +187,19 @@ impl Universe {
     }
 }
 
+/// The places of one operation along both scope dimensions.
+#[derive(Debug)]
+pub(crate) struct Places<'u> {
+    /// Projects, each with the id a request there carries.
+    pub(crate) projects: Vec<(Place, Option<&'u str>)>,
+    /// Enterprise projects, likewise.
+    pub(crate) enterprise_projects: Vec<(Place, Option<&'u str>)>,
+    /// The positions of "any other" (or the irrelevant place) in both lists.
+    pub(crate) other: (usize, usize),
+}
+
 /// The subsets of the operation's documented situations under which some required action counts.
-fn situation_subsets(operation: &Operation) -> Vec<Vec<Situation>> {
+pub(crate) fn situation_subsets(operation: &Operation) -> Vec<Vec<Situation>> {
     let mut own: Vec<Situation> = operation.actions().iter().filter_map(|a| a.situation()).collect();
     own.dedup();
     let mut out = Vec::new();

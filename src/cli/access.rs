@@ -70,8 +70,8 @@ fn to_json(report: &AccessReport) -> serde_json::Value {
             json!({
                 "operation": operation_value(r.operation()),
                 "answer": r.answer().as_str(),
-                "scopes": r.scopes().iter().map(scope_json).collect::<Vec<_>>(),
-                "statements": r.statements().iter().map(cite_json).collect::<Vec<_>>(),
+                "scopes": r.scopes().map(|s| scope_json(&s)).collect::<Vec<_>>(),
+                "statements": r.statements().map(cite_json).collect::<Vec<_>>(),
                 "allow_example": r.allow_example().map(request_json),
                 "deny_example": r.deny_example().map(request_json),
             })
@@ -93,7 +93,7 @@ fn to_csv(report: &AccessReport) -> String {
         "method,template,name,project,enterprise_project,situations,answer,statements,allow_example,deny_example\n",
     );
     for r in report.rows() {
-        let statements: Vec<String> = r.statements().iter().map(ToString::to_string).collect();
+        let statements: Vec<String> = r.statements().map(ToString::to_string).collect();
         for s in r.scopes() {
             let situations: Vec<&str> = s.situations().iter().map(|s| s.id()).collect();
             let fields = [
@@ -119,7 +119,7 @@ fn to_csv(report: &AccessReport) -> String {
 fn to_text(report: &AccessReport) -> String {
     let mut out = String::new();
     for r in report.rows() {
-        let scopes: Vec<String> = r.scopes().iter().map(ToString::to_string).collect();
+        let scopes: Vec<String> = r.scopes().map(|s| s.to_string()).collect();
         out.push_str(&format!(
             "{:<11} {} {}\n    where: {}\n",
             r.answer().as_str(),

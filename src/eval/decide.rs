@@ -200,32 +200,16 @@ impl PolicySet {
                 bucket: self.global_bucket(),
                 grants: true,
             }),
-            if operation.iam_project() {
-                match project {
-                    Some(p) => self
-                        .project_bucket(p)
-                        .map(|bucket| Applicable { bucket, grants: true }),
-                    None => Some(Applicable {
-                        bucket: self.project_denies(),
-                        grants: false,
-                    }),
-                }
-            } else {
-                None
-            },
-            if operation.enterprise_project() {
-                match enterprise_project {
-                    Some(e) => self
-                        .enterprise_project_bucket(e)
-                        .map(|bucket| Applicable { bucket, grants: true }),
-                    None => Some(Applicable {
-                        bucket: self.enterprise_project_denies(),
-                        grants: false,
-                    }),
-                }
-            } else {
-                None
-            },
+            scoped(
+                operation.iam_project(),
+                project.map(|p| self.project_bucket(p)),
+                self.project_denies(),
+            ),
+            scoped(
+                operation.enterprise_project(),
+                enterprise_project.map(|e| self.enterprise_project_bucket(e)),
+                self.enterprise_project_denies(),
+            ),
         ];
         let mut folded = Masks::default();
         if owners.lists().is_some() {
@@ -436,5 +420,22 @@ impl PolicySet {
                 });
             }
         }
+    }
+}
+
+/// The bucket of a project or enterprise-project attachment that applies to an operation: none when the
+/// operation's flag is off; the named scope's bucket (which grants) when the request names one (none if
+/// nothing is attached there); when the request's scope of that kind is unknown, the Deny statements of
+/// every attachment of that kind (which cannot grant).
+fn scoped<'s>(flag: bool, named: Option<Option<&'s Bucket>>, denies: &'s Bucket) -> Option<Applicable<'s>> {
+    if !flag {
+        return None;
+    }
+    match named {
+        Some(bucket) => bucket.map(|bucket| Applicable { bucket, grants: true }),
+        None => Some(Applicable {
+            bucket: denies,
+            grants: false,
+        }),
     }
 }
