@@ -363,3 +363,28 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     );
     assert!(page.contains("authorize"));
 }
+
+/// Point 13: the nginx end-to-end script takes the binary from the target directory cargo builds into
+/// (`CARGO_TARGET_DIR` included), not from a hard-coded `target/debug`. Runs the script's own lines.
+#[test]
+fn nginx_script_finds_the_binary_in_cargo_target_dir() {
+    let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/nginx/run.sh")).unwrap();
+    let start = script
+        .find("TARGET_DIR=$(cargo metadata")
+        .expect("the script asks cargo where it builds");
+    let tail = "/debug/ims-iam";
+    let end = start + script[start..].find(tail).unwrap() + tail.len();
+    let snippet = format!("{}\necho \"$IMS_IAM_BIN\"", &script[start..end]);
+    let elsewhere = std::env::temp_dir().join("ims-iam-elsewhere");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&snippet)
+        .env("CARGO_TARGET_DIR", &elsewhere)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("{}/debug/ims-iam", elsewhere.display())
+    );
+}
