@@ -240,6 +240,14 @@ impl PolicySet {
         now: OffsetDateTime,
         memo: &Memo<'_>,
     ) -> ActionVerdict {
+        // A conditional statement counts when it is the request's owners' (with `FILTER`) and its
+        // conditions say so: a Deny unless they fail, an Allow only when they hold.
+        let deny_applies = |b: Block| b != Block::Fails;
+        let allow_applies = |b: Block| b == Block::Holds;
+        let applies = |s: usize, effect_applies: fn(Block) -> bool| {
+            (!FILTER || owners.contains(self.statement(s).owner()))
+                && effect_applies(self.block(s, ctx, now, memo))
+        };
         let denied = if FOLDED {
             scopes.folded.deny.contains(action)
         } else {
@@ -255,8 +263,7 @@ impl PolicySet {
         }
         for scope in scopes.buckets.iter().flatten() {
             for &s in scope.bucket.conditional_denies(action) {
-                let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails {
+                if applies(s, deny_applies) {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
@@ -265,10 +272,7 @@ impl PolicySet {
                 ctx,
                 memo,
                 |s| self.statement(s).actions(),
-                |s| {
-                    let st = self.statement(s);
-                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) != Block::Fails
-                },
+                |s| applies(s, deny_applies),
             );
             if denies {
                 return ActionVerdict::ExplicitDeny;
@@ -289,8 +293,7 @@ impl PolicySet {
         }
         for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
             for &s in scope.bucket.conditional_allows(action) {
-                let st = self.statement(s);
-                if (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds {
+                if applies(s, allow_applies) {
                     return ActionVerdict::Allow;
                 }
             }
@@ -299,10 +302,7 @@ impl PolicySet {
                 ctx,
                 memo,
                 |s| self.statement(s).actions(),
-                |s| {
-                    let st = self.statement(s);
-                    (!FILTER || owners.contains(st.owner())) && self.block(s, ctx, now, memo) == Block::Holds
-                },
+                |s| applies(s, allow_applies),
             );
             if allows {
                 return ActionVerdict::Allow;
