@@ -3,7 +3,8 @@
 //! The data file is the one source of truth; this script checks it (known sections, methods and
 //! situations, well-formed templates, no duplicate rows, no two templates of one method that no
 //! rule can tell apart), sorts every method's templates by the routing priority rule, records
-//! which pairs overlap, and writes Rust into `OUT_DIR/matrix.rs`. Nothing is parsed at run time.
+//! which pairs overlap, and writes Rust into `OUT_DIR/matrix.rs`, with the router's decisions in
+//! `OUT_DIR/route_matcher.rs` and its fast walks in `OUT_DIR/route_fast.rs`. Nothing is parsed at run time.
 
 #![expect(
     clippy::panic,
@@ -41,4 +42,7 @@ fn main() {
     let matcher = generate::route_matcher(&file).unwrap_or_else(|e| panic!("{DATA}: {e}"));
     std::fs::write(dir.join("route_matcher.rs"), matcher)
         .unwrap_or_else(|e| panic!("cannot write route_matcher.rs: {e}"));
+    let fast = generate::route_fast(&file).unwrap_or_else(|e| panic!("{DATA}: {e}"));
+    std::fs::write(dir.join("route_fast.rs"), fast)
+        .unwrap_or_else(|e| panic!("cannot write route_fast.rs: {e}"));
 }

@@ -35,7 +35,7 @@ pub use matrix::{
     Section, Situation, known_actions, operations, overlaps,
 };
 // Routing a raw request.
-pub use route::{MAX_TARGET_LEN, Params, RouteError, RouteMatch, Router, route};
+pub use route::{MAX_TARGET_LEN, Params, RouteBuffer, RouteError, RouteMatch, Router, route};
 // The request: context and whose attachments apply.
 pub use request::{Context, ContextError, ContextLimits, Owners, Request};
 // Policy documents and the policy-file loader.

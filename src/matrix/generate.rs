@@ -349,6 +349,16 @@ pub fn route_matcher(file: &MatrixFile) -> Result<String, String> {
     route_gen::matcher(&routing_order(&file.operations, &parsed)?, &parsed, max_segments)
 }
 
+/// The router's fast walks (see `route_gen::fast`) for the rows of a file that [`generate`] accepts.
+pub fn route_fast(file: &MatrixFile) -> Result<String, String> {
+    let parsed = file
+        .operations
+        .iter()
+        .map(|row| template::parse_template(&row.template))
+        .collect::<Result<Vec<_>, _>>()?;
+    route_gen::fast(&routing_order(&file.operations, &parsed)?, &parsed)
+}
+
 /// Writes one row of one cloud profile's table.
 fn operation(
     out: &mut String,
@@ -485,6 +495,9 @@ mod tests {
         let matcher = route_matcher(&data).unwrap();
         let included = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/route_matcher.rs")).unwrap();
         assert_eq!(matcher, included);
+        let fast = route_fast(&data).unwrap();
+        let included = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/route_fast.rs")).unwrap();
+        assert_eq!(fast, included);
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! that `build.rs` generates into `route_matcher.rs`) and keeps where each segment ends; the winner's
 //! parameters are then checked (rule 7) and captured as spans of the target.
 
+use super::buffer::Decoded;
 use super::target::{
-    CLASS, MAX_TARGET_LEN, PERCENT, QUERY, SLASH, check_segment, decode_into, first_refused, next_special,
-    path_of, refused,
+    CLASS, MAX_TARGET_LEN, PERCENT, QUERY, SLASH, check_segment, first_refused, next_special, path_of,
+    refused,
 };
 use super::{RouteError, RouteMatch};
 use crate::matrix::{Cloud, MAX_SEGMENTS, Method, Operation, ParamFormat, Segment};
@@ -13,13 +14,15 @@ use crate::quote::excerpt;
 
 include!(concat!(env!("OUT_DIR"), "/route_matcher.rs"));
 
-/// Routes `target` among the templates of `method` in the table of `cloud` (rules 2 to 7).
+/// Routes `target` among the templates of `method` in the table of `cloud` (rules 2 to 7); decoded
+/// values go into `buffer` while they fit, then into an owned copy.
 #[inline]
 pub(super) fn route<'a>(
     method: Method,
     target: &'a str,
     check_formats: bool,
     cloud: Cloud,
+    buffer: &'a mut [u8],
 ) -> Result<RouteMatch<'a>, RouteError> {
     let bytes = target.as_bytes();
     if bytes.first() != Some(&b'/') || bytes.len() > MAX_TARGET_LEN {
@@ -90,7 +93,18 @@ pub(super) fn route<'a>(
             path: excerpt(path_of(target)),
         });
     };
-    bind(operation, target, &ends, escaped_segments, check_formats)
+    let segments = Segments {
+        ends: &ends,
+        escaped: escaped_segments,
+    };
+    bind(operation, target, segments, check_formats, buffer)
+}
+
+/// Where the segments of a routed path end, and which have a `%`.
+#[derive(Clone, Copy)]
+struct Segments<'e> {
+    ends: &'e [u16; MAX_SEGMENTS],
+    escaped: u8,
 }
 
 /// The error of a target that is empty, too long or not absolute (rule 2).
@@ -116,19 +130,20 @@ fn refuse_target(target: &str) -> RouteError {
 fn bind<'a>(
     operation: &'static Operation,
     target: &'a str,
-    ends: &[u16; MAX_SEGMENTS],
-    escaped_segments: u8,
+    segments: Segments<'_>,
     check_formats: bool,
+    buffer: &'a mut [u8],
 ) -> Result<RouteMatch<'a>, RouteError> {
     let mut m = RouteMatch::new(operation, target);
+    if segments.escaped != 0 {
+        return bind_escaped(m, target, segments, check_formats, buffer);
+    }
     let mut start = 1;
-    for (position, (segment, &end)) in operation.segments().iter().zip(ends).enumerate() {
+    for (position, (segment, &end)) in operation.segments().iter().zip(segments.ends).enumerate() {
         let end = usize::from(end);
         if let Segment::Param(name, format) = *segment {
             let raw = target.get(start..end).unwrap_or_default();
-            if escaped_segments >> position & 1 == 1 {
-                bind_escaped(&mut m, raw, check_formats, (name, format, position, start))?;
-            } else if !check_formats || format.accepts(raw) {
+            if !check_formats || format.accepts(raw) {
                 m.push_raw(start, end);
             } else {
                 return Err(invalid_param(operation, raw, (name, format, position, start)));
@@ -142,32 +157,42 @@ fn bind<'a>(
 /// A parameter: its name and format, its segment's position and where that starts.
 type ParamAt = (&'static str, ParamFormat, usize, usize);
 
-/// Decodes a parameter with a `%` (checked well-formed, UTF-8), checks and keeps the decoded value.
+/// [`bind`] for a path with a `%`: parameters with one are decoded (checked well-formed, UTF-8) into
+/// `buffer` while it has room, then into an owned copy, and their decoded values checked.
 #[cold]
 #[inline(never)]
-fn bind_escaped(
-    m: &mut RouteMatch<'_>,
-    raw: &str,
+fn bind_escaped<'a>(
+    mut m: RouteMatch<'a>,
+    target: &'a str,
+    segments: Segments<'_>,
     check_formats: bool,
-    param: ParamAt,
-) -> Result<(), RouteError> {
-    // The decoded value is never longer than the raw one: short values decode on the stack.
-    let mut scratch = [0u8; 256];
-    let mut long = Vec::new();
-    let out: &mut [u8] = match scratch.get_mut(..raw.len()) {
-        Some(out) => out,
-        None => {
-            long.resize(raw.len(), 0);
-            &mut long
+    buffer: &'a mut [u8],
+) -> Result<RouteMatch<'a>, RouteError> {
+    let operation = m.operation();
+    let mut decoded = Decoded::new(buffer);
+    let mut start = 1;
+    for (position, (segment, &end)) in operation.segments().iter().zip(segments.ends).enumerate() {
+        let end = usize::from(end);
+        if let Segment::Param(name, format) = *segment {
+            let raw = target.get(start..end).unwrap_or_default();
+            let param = (name, format, position, start);
+            if segments.escaped >> position & 1 == 1 {
+                let range = decoded.push(raw.as_bytes());
+                let text = std::str::from_utf8(decoded.get(range.clone())).unwrap_or_default();
+                if check_formats && !format.accepts(text) {
+                    return Err(invalid_param(operation, text, param));
+                }
+                m.push_decoded(range);
+            } else if !check_formats || format.accepts(raw) {
+                m.push_raw(start, end);
+            } else {
+                return Err(invalid_param(operation, raw, param));
+            }
         }
-    };
-    let len = decode_into(raw.as_bytes(), out);
-    let text = std::str::from_utf8(out.get(..len).unwrap_or_default()).unwrap_or_default();
-    if check_formats && !param.1.accepts(text) {
-        return Err(invalid_param(m.operation(), text, param));
+        start = end + 1;
     }
-    m.push_decoded(text);
-    Ok(())
+    m.set_decoded(decoded.finish());
+    Ok(m)
 }
 
 /// The error of a parameter whose (decoded) value `text` does not have its format.

@@ -33,8 +33,9 @@
 //!    never tried against a lower-priority template. [`Router::accept_any_param_format`] relaxes the
 //!    check to "any non-empty segment".
 //!
-//! The result borrows the target; decoded values live inline (up to 128 bytes per request),
-//! so routing allocates nothing in the common case.
+//! The result borrows the target. Values that had to be percent-decoded live in a [`RouteBuffer`]
+//! that the caller provides ([`Router::route_in`], the gateway's hot path: no allocation), or in an
+//! owned copy ([`route`], [`Router::route`]: one allocation, only when a parameter has a `%`).
 //!
 //! ```
 //! use ims_iam::{route, Router};
@@ -53,9 +54,13 @@
 //! assert_eq!(relaxed.route("GET", "/v2/images/my-image").unwrap().param("image_id"), Some("my-image"));
 //! ```
 
+mod buffer;
 #[cfg(test)]
 mod differential;
 mod error;
+mod fast;
+#[cfg(test)]
+mod fast_differential;
 mod matcher;
 mod params;
 #[cfg(test)]
@@ -63,6 +68,7 @@ mod reference;
 mod router;
 mod target;
 
+pub use buffer::RouteBuffer;
 pub use error::RouteError;
 pub use params::{Params, RouteMatch};
 pub use router::{Router, route};

@@ -2,16 +2,12 @@
 
 use std::borrow::Cow;
 use std::iter::FusedIterator;
+use std::ops::Range;
 
+use super::matcher::NAMED_PARAMS;
 use crate::matrix::{MAX_PARAMS, Operation};
 
-/// How many bytes of percent-decoded parameter values a [`RouteMatch`] keeps inline (128, in total
-/// over its parameters: a tag of 40 CJK characters, percent-encoded, decodes to 120 bytes, still
-/// inline); a match whose decoded values need more keeps them on the heap.
-pub(crate) const DECODED_INLINE: usize = 128;
-
-/// Where one parameter's value is: `start..end` of the source text, or of the inline buffer of
-/// decoded values.
+/// Where one parameter's value is: `start..end` of the source text, or of the decoded values.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Span {
     pub(super) start: u16,
@@ -19,10 +15,25 @@ pub(super) struct Span {
     pub(super) decoded: bool,
 }
 
+impl Span {
+    /// The span of `range` (targets and decoded values are at most `MAX_TARGET_LEN` bytes, so
+    /// offsets fit in `u16`).
+    #[inline(always)]
+    fn of(range: Range<usize>, decoded: bool) -> Self {
+        Span {
+            start: u16::try_from(range.start).unwrap_or_default(),
+            end: u16::try_from(range.end).unwrap_or_default(),
+            decoded,
+        }
+    }
+}
+
 /// A routed request: the documented API and its decoded path parameters.
 ///
-/// Parameter values borrow the target unless they had to be percent-decoded; decoded values are kept
-/// inline, up to 128 bytes in total, so routing allocates nothing in the common case.
+/// Parameter values borrow the target unless they had to be percent-decoded; decoded values live in
+/// the caller's [`RouteBuffer`](crate::RouteBuffer) ([`Router::route_in`](crate::Router::route_in)),
+/// or in an owned copy ([`route`](crate::route())), so routing allocates nothing unless a value has a
+/// `%` and there is no buffer for it.
 ///
 /// ```
 /// let m = ims_iam::route(
@@ -40,16 +51,9 @@ pub struct RouteMatch<'a> {
     operation: &'static Operation,
     /// The text the undecoded values are spans of: the target (borrowed), or an owned copy.
     source: Cow<'a, str>,
+    /// The decoded values, one after the other: empty unless some value has a `%`.
+    decoded: Cow<'a, str>,
     spans: [Span; MAX_PARAMS],
-    len: u8,
-    /// The decoded values, only written when some value has a `%`.
-    decoded: Decoded,
-}
-
-/// The inline buffer of decoded values, and how much of it is used.
-#[derive(Clone)]
-pub(super) struct Decoded {
-    bytes: [u8; DECODED_INLINE],
     len: u8,
 }
 
@@ -78,12 +82,9 @@ impl<'a> RouteMatch<'a> {
         RouteMatch {
             operation,
             source: Cow::Borrowed(target),
+            decoded: Cow::Borrowed(""),
             spans: [Span::default(); MAX_PARAMS],
             len: 0,
-            decoded: Decoded {
-                bytes: [0; DECODED_INLINE],
-                len: 0,
-            },
         }
     }
 
@@ -91,11 +92,20 @@ impl<'a> RouteMatch<'a> {
     /// has at most [`MAX_PARAMS`]).
     #[inline(always)]
     pub(super) fn push_raw(&mut self, start: usize, end: usize) {
-        self.push(Span {
-            start: u16::try_from(start).unwrap_or_default(),
-            end: u16::try_from(end).unwrap_or_default(),
-            decoded: false,
-        });
+        self.push(Span::of(start..end, false));
+    }
+
+    /// Adds the next parameter, whose value is `range` of the decoded values (given by
+    /// [`RouteMatch::set_decoded`] once all are decoded).
+    #[cold]
+    pub(super) fn push_decoded(&mut self, range: Range<usize>) {
+        self.push(Span::of(range, true));
+    }
+
+    /// Sets the decoded values that the spans of [`RouteMatch::push_decoded`] point into.
+    #[cold]
+    pub(super) fn set_decoded(&mut self, decoded: Cow<'a, str>) {
+        self.decoded = decoded;
     }
 
     #[inline(always)]
@@ -106,50 +116,27 @@ impl<'a> RouteMatch<'a> {
         }
     }
 
-    /// Adds the next parameter, whose value is `decoded` (the percent-decoding of a checked raw
-    /// segment): inline while the buffer has room, else in an owned copy of the source.
-    #[cold]
-    pub(super) fn push_decoded(&mut self, decoded: &str) {
-        let start = usize::from(self.decoded.len);
-        let end = start + decoded.len();
-        if let (Some(out), Ok(len)) = (self.decoded.bytes.get_mut(start..end), u8::try_from(end)) {
-            out.copy_from_slice(decoded.as_bytes());
-            self.decoded.len = len;
-            self.push(Span {
-                start: u16::try_from(start).unwrap_or_default(),
-                end: u16::try_from(end).unwrap_or_default(),
-                decoded: true,
-            });
-            return;
-        }
-        // Past the inline buffer: the value goes after the source, in an owned copy of it (targets
-        // and decoded values are at most `MAX_TARGET_LEN` bytes each, so spans fit in `u16`).
-        let mut owned = std::mem::take(&mut self.source).into_owned();
-        let start = owned.len();
-        owned.push_str(decoded);
-        let end = owned.len();
-        self.source = Cow::Owned(owned);
-        self.push(Span {
-            start: u16::try_from(start).unwrap_or_default(),
-            end: u16::try_from(end).unwrap_or_default(),
-            decoded: false,
-        });
-    }
-
     /// The text of a value.
     #[inline]
     fn text(&self, span: Span) -> &str {
         let range = usize::from(span.start)..usize::from(span.end);
-        if span.decoded {
-            // Decoded values were checked to be UTF-8 when the path was read.
-            self.decoded
-                .bytes
-                .get(range)
-                .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .unwrap_or_default()
-        } else {
-            self.source.get(range).unwrap_or_default()
-        }
+        let text = if span.decoded { &self.decoded } else { &self.source };
+        text.get(range).unwrap_or_default()
+    }
+
+    /// The value of parameter number `i` (from 0, in template order), if the template has it.
+    #[inline]
+    fn nth(&self, i: usize) -> Option<&str> {
+        let span = *self.spans.get(i).filter(|_| i < usize::from(self.len))?;
+        Some(self.text(span))
+    }
+
+    /// The value of the parameter that [`NAMED_PARAMS`] places at `which` (0: `project_id`, 1:
+    /// `image_id`): a table read, no name compared.
+    #[inline]
+    fn named(&self, which: usize) -> Option<&str> {
+        let i = *NAMED_PARAMS.get(self.operation.index())?.get(which)?;
+        self.nth(usize::from(i))
     }
 
     /// The matched row of the permission matrix.
@@ -170,9 +157,7 @@ impl<'a> RouteMatch<'a> {
     /// The decoded value of the parameter `name`, if the template has one.
     pub fn param(&self, name: &str) -> Option<&str> {
         let names = self.operation.param_name_list();
-        let i = names.iter().position(|n| *n == name)?;
-        let span = *self.spans.get(i).filter(|_| i < usize::from(self.len))?;
-        Some(self.text(span))
+        self.nth(names.iter().position(|n| *n == name)?)
     }
 
     /// The `{project_id}` of the path, if the template has one.
@@ -181,8 +166,9 @@ impl<'a> RouteMatch<'a> {
     /// let m = ims_iam::route("GET", "/v2/images").unwrap();
     /// assert_eq!(m.project_id(), None);
     /// ```
+    #[inline]
     pub fn project_id(&self) -> Option<&str> {
-        self.param("project_id")
+        self.named(0)
     }
 
     /// The `{image_id}` of the path, if the template has one.
@@ -191,8 +177,9 @@ impl<'a> RouteMatch<'a> {
     /// let m = ims_iam::route("GET", "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11").unwrap();
     /// assert_eq!(m.image_id(), Some("0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11"));
     /// ```
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
-        self.param("image_id")
+        self.named(1)
     }
 
     /// The same match, owning its parameter values (to keep it beyond the target's lifetime).
@@ -209,19 +196,16 @@ impl<'a> RouteMatch<'a> {
         let mut source = String::new();
         let mut spans = self.spans;
         for span in spans.iter_mut().take(usize::from(self.len)) {
-            if !span.decoded {
-                let start = source.len();
-                source.push_str(self.text(*span));
-                span.start = u16::try_from(start).unwrap_or_default();
-                span.end = u16::try_from(source.len()).unwrap_or_default();
-            }
+            let start = source.len();
+            source.push_str(self.text(*span));
+            *span = Span::of(start..source.len(), false);
         }
         RouteMatch {
             operation: self.operation,
             source: Cow::Owned(source),
+            decoded: Cow::Borrowed(""),
             spans,
             len: self.len,
-            decoded: self.decoded,
         }
     }
 }

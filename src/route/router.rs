@@ -1,6 +1,6 @@
 //! The router's options and entry points; the matching itself is the generated one-pass matcher.
 
-use super::{RouteError, RouteMatch, matcher};
+use super::{RouteBuffer, RouteError, RouteMatch, fast, matcher};
 use crate::matrix::{Cloud, Method};
 use crate::quote::excerpt;
 
@@ -99,14 +99,71 @@ impl Router {
     ///     .unwrap();
     /// assert_eq!(m.operation().method(), ims_iam::Method::Head);
     /// ```
+    /// Parameter values that need percent-decoding are kept in an owned copy; [`Router::route_in`]
+    /// keeps them in a buffer of the caller's instead.
     #[inline]
     pub fn route<'a>(&self, method: &str, target: &'a str) -> Result<RouteMatch<'a>, RouteError> {
+        self.route_with(method, target, &mut [])
+    }
+
+    /// Routes one raw request as [`Router::route`] does, keeping percent-decoded parameter values in
+    /// `buffer` (a [`RouteBuffer`] holds [`RouteBuffer::CAPACITY`] bytes of them; more go to an owned
+    /// copy), so that routing allocates nothing. This is the gateway's hot path; the buffer can be
+    /// reused once the match is dropped.
+    ///
+    /// ```
+    /// use ims_iam::{RouteBuffer, Router};
+    ///
+    /// let router = Router::default();
+    /// let mut buffer = RouteBuffer::default();
+    /// for (target, tag) in [
+    ///     ("/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/env", "env"),
+    ///     ("/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11/tags/a%2Fb", "a/b"),
+    /// ] {
+    ///     let m = router.route_in("DELETE", target, &mut buffer).unwrap();
+    ///     assert_eq!(m.param("tag"), Some(tag));
+    /// }
+    /// ```
+    #[inline]
+    pub fn route_in<'a>(
+        &self,
+        method: &str,
+        target: &'a str,
+        buffer: &'a mut RouteBuffer,
+    ) -> Result<RouteMatch<'a>, RouteError> {
+        self.route_with(method, target, buffer.bytes())
+    }
+
+    /// Routes with decoded values going to `buffer` while they fit: the fast path first (formats
+    /// checked, no `%`), then the one-pass matcher for everything it gives up on.
+    #[inline(always)]
+    fn route_with<'a>(
+        &self,
+        method: &str,
+        target: &'a str,
+        buffer: &'a mut [u8],
+    ) -> Result<RouteMatch<'a>, RouteError> {
         let Some(method) = Method::parse(method) else {
             return Err(RouteError::UnknownMethod {
                 method: excerpt(method),
             });
         };
-        matcher::route(method, target, self.check_formats, self.cloud)
+        if self.check_formats {
+            if let Some(m) = fast::route(method, target, self.cloud) {
+                return Ok(m);
+            }
+        }
+        matcher::route(method, target, self.check_formats, self.cloud, buffer)
+    }
+
+    /// The one-pass matcher alone, without the fast path in front (for the tests that compare them).
+    #[cfg(test)]
+    pub(super) fn route_matcher_only<'a>(
+        &self,
+        method: Method,
+        target: &'a str,
+    ) -> Result<RouteMatch<'a>, RouteError> {
+        matcher::route(method, target, self.check_formats, self.cloud, &mut [])
     }
 }
 

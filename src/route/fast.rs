@@ -1,0 +1,350 @@
+//! The fast path: one pass over an ordinary target, literal-first and in place, in front of the
+//! one-pass matcher (`matcher.rs`).
+//!
+//! At each segment start, the walk that `build.rs` generates into `route_fast.rs` (one straight-line
+//! function per method, see `src/matrix/route_gen.rs`) keeps the matcher's candidate set and
+//!
+//! 1. probes the literals of that position whose templates are still candidates, comparing the bytes
+//!    at the segment start and requiring that `/`, `?` or the end follows: at most one can match;
+//! 2. else, when every candidate with a parameter there has the same fixed format (UUID, 32 hex
+//!    digits), checks that format in place and requires a terminator after it: the check proves the
+//!    bytes plain, so they need no class scan, and the winner's value needs no second check;
+//! 3. else scans the segment with the byte classes, as the matcher does.
+//!
+//! The set is narrowed exactly as the matcher narrows it (the position's parameters plus the
+//! templates of the literal that matched), so the winner is the same. Anything unusual gives up
+//! (`None`) and the matcher decides, with the right error: a `%` anywhere in the path, a refused
+//! byte, an empty or dot segment, more segments than any template of the method has, no winner, a
+//! format that fails. The query is only checked for refused bytes, 8 bytes at a time.
+
+use super::RouteMatch;
+use super::matcher::{ORDER, WITH_LEN};
+use super::target::{CLASS, MAX_TARGET_LEN, PLAIN, REFUSED};
+use crate::matrix::{Cloud, MAX_SEGMENTS, Method, Segment};
+
+include!(concat!(env!("OUT_DIR"), "/route_fast.rs"));
+
+/// Routes an ordinary target among the templates of `method` with formats checked, or gives up
+/// (`None`). When it routes, the matcher routes the same target to the same match.
+#[inline]
+pub(super) fn route(method: Method, target: &str, cloud: Cloud) -> Option<RouteMatch<'_>> {
+    let bytes = target.as_bytes();
+    if bytes.first() != Some(&b'/') || bytes.len() > MAX_TARGET_LEN {
+        return None;
+    }
+    let m = method as usize;
+    let w = walk(m, bytes)?;
+    let candidates = w.candidates & WITH_LEN.get(m)?.get(w.count)?;
+    let index = *ORDER.get(m)?.get(candidates.trailing_zeros() as usize)?;
+    let operation = cloud.operations().get(usize::from(index))?;
+    let mut found = RouteMatch::new(operation, target);
+    let mut start = 1;
+    for (position, (segment, &end)) in operation.segments().iter().zip(&w.ends).enumerate() {
+        let end = usize::from(end);
+        if let Segment::Param(_, format) = *segment {
+            if w.checked >> position & 1 == 0 && !format.accepts(target.get(start..end)?) {
+                return None;
+            }
+            found.push_raw(start, end);
+        }
+        start = end + 1;
+    }
+    Some(found)
+}
+
+/// The state of a walk: where the current segment starts, the templates every segment so far can
+/// be (bits in routing order), where each segment ends, which segments had their format checked.
+pub(super) struct Walk<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    candidates: u64,
+    ends: [u16; MAX_SEGMENTS],
+    checked: u8,
+    count: usize,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk of the path of `bytes` (which starts with `/`): every template is a candidate.
+    #[inline(always)]
+    fn new(bytes: &'a [u8]) -> Self {
+        Walk {
+            bytes,
+            at: 1,
+            candidates: u64::MAX,
+            ends: [0; MAX_SEGMENTS],
+            checked: 0,
+            count: 0,
+        }
+    }
+
+    /// The target from the current segment's start on.
+    #[inline(always)]
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.at..).unwrap_or_default()
+    }
+
+    /// Whether some template of `mask` is still a candidate.
+    #[inline(always)]
+    fn may(&self, mask: u64) -> bool {
+        self.candidates & mask != 0
+    }
+
+    /// Whether some candidate has a parameter here (`params`) and all that do are of `fixed`.
+    #[inline(always)]
+    fn only(&self, params: u64, fixed: u64) -> bool {
+        let here = self.candidates & params;
+        here != 0 && here & !fixed == 0
+    }
+
+    /// Keeps the candidates of `mask`.
+    #[inline(always)]
+    fn keep(&mut self, mask: u64) {
+        self.candidates &= mask;
+    }
+
+    /// Keeps the candidates of `params`, whose format at `position` is being checked in place.
+    #[inline(always)]
+    fn keep_checked(&mut self, params: u64, position: usize) {
+        self.candidates &= params;
+        self.checked |= 1 << position;
+    }
+
+    /// Closes segment `position`, `len` bytes long: `Some(true)` when the path ends there (a query
+    /// after it is checked), `Some(false)` when a `/` follows, `None` to give up.
+    #[inline(always)]
+    fn close(&mut self, position: usize, len: usize) -> Option<bool> {
+        if self.candidates == 0 {
+            return None;
+        }
+        let end = self.at + len;
+        *self.ends.get_mut(position)? = u16::try_from(end).ok()?;
+        match self.bytes.get(end) {
+            None => {
+                self.count = position + 1;
+                Some(true)
+            }
+            Some(b'/') => {
+                self.at = end + 1;
+                Some(false)
+            }
+            Some(b'?') => {
+                self.count = position + 1;
+                query_ok(self.bytes.get(end + 1..)?).then_some(true)
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+/// Whether `rest` is where a segment ends: at `/`, `?` or the end of the target.
+#[inline(always)]
+fn ends(rest: &[u8]) -> bool {
+    matches!(rest.first(), None | Some(b'/' | b'?'))
+}
+
+/// Whether the segment starting `s` is exactly `literal`.
+#[inline(always)]
+fn literal(s: &[u8], literal: &[u8]) -> bool {
+    s.strip_prefix(literal).is_some_and(ends)
+}
+
+/// The length of the segment starting `s` when it is a UUID (36).
+#[inline(always)]
+fn uuid(s: &[u8]) -> Option<usize> {
+    let (id, rest) = s.split_first_chunk::<36>()?;
+    (is_uuid(id) && ends(rest)).then_some(36)
+}
+
+/// The length of the segment starting `s` when it is 32 hex digits (32).
+#[inline(always)]
+fn hex32(s: &[u8]) -> Option<usize> {
+    let (id, rest) = s.split_first_chunk::<32>()?;
+    (is_hex32(id) && ends(rest)).then_some(32)
+}
+
+/// The length of the segment starting `s`, when it is plain bytes (no `%`, nothing refused), not
+/// empty and not a dot segment.
+#[inline(always)]
+fn plain(s: &[u8]) -> Option<usize> {
+    let len = s
+        .iter()
+        .position(|&b| CLASS[usize::from(b)] != PLAIN)
+        .unwrap_or(s.len());
+    if !ends(s.get(len..)?) || matches!(s.get(..len)?, b"" | b"." | b"..") {
+        return None;
+    }
+    Some(len)
+}
+
+/// Whether `c` is an ASCII hex digit (branch-free).
+#[inline(always)]
+fn is_hex(c: u8) -> bool {
+    (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
+}
+
+/// Whether `id` is 32 hex digits: a branch-free test of each byte over a fixed length, which the
+/// compiler turns into a few vector operations.
+#[inline(always)]
+fn is_hex32(id: &[u8; 32]) -> bool {
+    id.iter().fold(true, |all, &c| all & is_hex(c))
+}
+
+/// Where a UUID has its dashes (`8-4-4-4-12`).
+const DASHES: [bool; 36] = {
+    let mut dashes = [false; 36];
+    dashes[8] = true;
+    dashes[13] = true;
+    dashes[18] = true;
+    dashes[23] = true;
+    dashes
+};
+
+/// Whether `id` is a UUID: hex digits with dashes at 8, 13, 18 and 23 (branch-free, as
+/// [`is_hex32`]).
+#[inline(always)]
+fn is_uuid(id: &[u8; 36]) -> bool {
+    id.iter().zip(DASHES).fold(true, |all, (&c, dash)| {
+        all & if dash { c == b'-' } else { is_hex(c) }
+    })
+}
+
+/// Whether a query (after its `?`) has no refused byte: 8 bytes at a time, then the rest by class.
+#[inline]
+fn query_ok(query: &[u8]) -> bool {
+    let mut words = query.chunks_exact(8);
+    for word in &mut words {
+        let word = word.try_into().map_or(u64::MAX, u64::from_le_bytes);
+        if refused_in(word) {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| CLASS[usize::from(b)] != REFUSED)
+}
+
+/// Whether some byte of `word` is refused: a control or a space (below 0x21), DEL or not ASCII
+/// (above 0x7e), `#` or `\`. Each test is exact as a whole (a borrow or carry can only mark bytes
+/// above one that is already marked).
+#[inline(always)]
+fn refused_in(word: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let below = |n: u64, w: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let zero_byte = |w: u64| below(1, w);
+    let low = below(0x21, word);
+    let high = (word.wrapping_add(ONES) | word) & HIGH;
+    let hash = zero_byte(word ^ (ONES * u64::from(b'#')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    low | high | hash | backslash != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::matrix::ParamFormat;
+
+    /// A byte string of length `n` with bytes drawn mostly from the characters of ids.
+    fn id_like(n: usize) -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => proptest::sample::select(b"0123456789abcdefABCDEF-".to_vec()),
+            1 => any::<u8>(),
+        ];
+        proptest::collection::vec(byte, n)
+    }
+
+    proptest! {
+        #[test]
+        fn uuid_agrees_with_the_format(id in id_like(36), tail in any::<u8>()) {
+            let chunk: [u8; 36] = id.clone().try_into().unwrap_or([0; 36]);
+            let text = std::str::from_utf8(&id).ok();
+            prop_assert_eq!(is_uuid(&chunk), text.is_some_and(|t| ParamFormat::Uuid.accepts(t)));
+            let mut with_tail = id.clone();
+            with_tail.push(tail);
+            let terminated = matches!(tail, b'/' | b'?');
+            prop_assert_eq!(uuid(&with_tail).is_some(), is_uuid(&chunk) && terminated);
+            prop_assert_eq!(uuid(&id).is_some(), is_uuid(&chunk));
+        }
+
+        #[test]
+        fn hex32_agrees_with_the_format(id in id_like(32), tail in any::<u8>()) {
+            let chunk: [u8; 32] = id.clone().try_into().unwrap_or([0; 32]);
+            let text = std::str::from_utf8(&id).ok();
+            prop_assert_eq!(is_hex32(&chunk), text.is_some_and(|t| ParamFormat::Hex32.accepts(t)));
+            let mut with_tail = id.clone();
+            with_tail.push(tail);
+            prop_assert_eq!(hex32(&with_tail).is_some(), is_hex32(&chunk) && matches!(tail, b'/' | b'?'));
+        }
+
+        #[test]
+        fn every_byte_is_hex_exactly_when_it_is(c in any::<u8>()) {
+            prop_assert_eq!(is_hex(c), c.is_ascii_hexdigit());
+        }
+
+        #[test]
+        fn the_query_check_agrees_with_the_byte_classes(query in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let bytewise = query.iter().all(|&b| CLASS[usize::from(b)] != REFUSED);
+            prop_assert_eq!(query_ok(&query), bytewise);
+        }
+
+        #[test]
+        fn one_refused_byte_anywhere_in_a_word_is_found(position in 0usize..8, byte in any::<u8>()) {
+            let mut word = *b"abcdefgh";
+            word[position] = byte;
+            let refused = CLASS[usize::from(byte)] == REFUSED;
+            prop_assert_eq!(refused_in(u64::from_le_bytes(word)), refused);
+        }
+    }
+
+    #[test]
+    fn every_byte_value_is_classified_as_the_table_says() {
+        for byte in 0..=255u8 {
+            let word = u64::from_le_bytes([byte; 8]);
+            assert_eq!(refused_in(word), CLASS[usize::from(byte)] == REFUSED, "{byte:#x}");
+        }
+    }
+
+    #[test]
+    fn literals_need_a_terminator() {
+        assert!(literal(b"images", b"images"));
+        assert!(literal(b"images/x", b"images"));
+        assert!(literal(b"images?x", b"images"));
+        assert!(!literal(b"imagesx", b"images"));
+        assert!(!literal(b"image", b"images"));
+        assert!(!literal(b"Images", b"images"));
+    }
+
+    #[test]
+    fn plain_segments_exclude_what_the_matcher_must_judge() {
+        assert_eq!(plain(b"env/x"), Some(3));
+        assert_eq!(plain(b"env?a"), Some(3));
+        assert_eq!(plain(b"env"), Some(3));
+        for refused in [
+            &b""[..],
+            b"/x",
+            b".",
+            b"../x",
+            b"a%2Fb",
+            b"a b",
+            b"a#b",
+            b"\xc3\xa9",
+        ] {
+            assert_eq!(plain(refused), None, "{:?}", String::from_utf8_lossy(refused));
+        }
+        assert_eq!(plain(b"..."), Some(3));
+    }
+
+    #[test]
+    fn ids_are_found_in_place() {
+        let uuid_id = b"0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
+        assert_eq!(uuid(uuid_id), Some(36));
+        assert_eq!(uuid(&[&uuid_id[..], b"/tags"].concat()), Some(36));
+        assert_eq!(uuid(&[&uuid_id[..], b"0"].concat()), None);
+        assert_eq!(uuid(&uuid_id[..35]), None);
+        assert_eq!(hex32(b"0123456789ABCDEF0123456789abcdef?x=1"), Some(32));
+        assert_eq!(hex32(b"0123456789abcdef0123456789abcdeg"), None);
+    }
+}
