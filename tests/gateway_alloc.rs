@@ -2,7 +2,9 @@
 //! The gateway path allocates nothing: `gateway::Authorizer::authorize_request` on an `http::Request`
 //! (identity headers, routing, the decision over the caller's groups, the answer) for callers with 1, 5
 //! and 20 groups, allowed and denied (implicitly and explicitly), on APIs that require one and two
-//! actions, with the decision log off (the default: no `tracing` subscriber).
+//! actions, with the decision log off (the default: no `tracing` subscriber). The authorizer routes
+//! with `Router::route_in` and a `RouteBuffer` on its stack, so a percent-encoded tag is decoded
+//! without allocating either.
 //!
 //! The callers are named by `X-User-Groups` only: a caller's user name (`X-User-Name`) and request id
 //! (`X-Request-Id`) are copied into the answer handed back, which allocates them once.
@@ -30,6 +32,26 @@ fn the_gateway_path_allocates_nothing() {
         });
         assert_eq!(counted.count_total, 0, "{}: allocated", case.label);
     }
+}
+
+/// A tag that has to be percent-decoded (`a%2Fb`) is decoded into the authorizer's buffer.
+#[test]
+fn an_encoded_tag_is_decoded_without_allocating() {
+    let authorizer = gateway::authorizer();
+    let request = http::Request::put(format!("/v2/images/{}/tags/a%2Fb", gateway::IMAGE))
+        .header("X-User-Groups", "taggers")
+        .header("X-Project-Id", gateway::PROJECT)
+        .extension(ims_iam::gateway::PeerAddr(std::net::SocketAddr::from((
+            [10, 1, 2, 3],
+            40_000,
+        ))))
+        .body(())
+        .unwrap();
+    assert!(authorizer.authorize_request(&request).is_ok());
+    let counted = allocation_counter::measure(|| {
+        black_box(authorizer.authorize_request(black_box(&request)).is_ok());
+    });
+    assert_eq!(counted.count_total, 0);
 }
 
 /// The count is real: a caller whose user name is copied into the answer allocates.

@@ -17,7 +17,7 @@ use crate::compile::PolicySet;
 use crate::eval::{Decision, Reason};
 use crate::matrix::Operation;
 use crate::request::{Context, ContextLimits, Request as DecisionRequest};
-use crate::route::Router;
+use crate::route::{RouteBuffer, Router};
 
 /// Decides HTTP requests against a [`PolicyStore`]: the shared core of the tower layer and of
 /// `ims-iam serve`. See the [module docs](crate::gateway) for headers, answers and logs.
@@ -259,8 +259,9 @@ impl Authorizer {
         let caller = principals.caller(who.user, who.groups.iter());
         record.caller = Some(&caller);
 
-        // 2. What: the documented API.
-        let route = match self.router.route(method, target) {
+        // 2. What: the documented API (decoded parameter values on the stack: no allocation).
+        let mut buffer = RouteBuffer::default();
+        let route = match self.router.route_in(method, target, &mut buffer) {
             Ok(route) => route,
             Err(e) => {
                 let message = Message::Text(format!("invalid request: {e}"));

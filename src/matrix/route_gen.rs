@@ -146,12 +146,12 @@ pub fn fast(by_method: &[Vec<usize>], parsed: &[Vec<TemplateSegment<'_>>]) -> Re
     out.push_str(
         "/// Walks the path of `bytes` among the templates of method `method`, or gives up (`None`).\n\
          #[inline]\n\
-         pub(super) fn walk(method: usize, bytes: &[u8]) -> Option<Walk<'_>> {\n\
+         pub(super) fn walk(method: usize, w: &mut Walk<'_>) -> Option<()> {\n\
          \x20   match method {\n",
     );
     for (m, list) in by_method.iter().enumerate() {
         if !list.is_empty() {
-            let _ = writeln!(out, "        {m} => walk_{m}(bytes),");
+            let _ = writeln!(out, "        {m} => walk_{m}(w),");
         }
     }
     out.push_str("        _ => None,\n    }\n}\n");
@@ -164,11 +164,10 @@ pub fn fast(by_method: &[Vec<usize>], parsed: &[Vec<TemplateSegment<'_>>]) -> Re
             out,
             "\n/// The fast walk of method {m}.\n\
              #[inline(never)]\n\
-             fn walk_{m}(bytes: &[u8]) -> Option<Walk<'_>> {{\n\
-             \x20   let mut w = Walk::new(bytes);\n"
+             fn walk_{m}(w: &mut Walk<'_>) -> Option<()> {{\n"
         );
         if depth == 0 {
-            out.push_str("    let _ = &mut w;\n    None\n}\n");
+            out.push_str("    let _ = w;\n    None\n}\n");
             continue;
         }
         for position in 0..depth {
@@ -176,15 +175,56 @@ pub fn fast(by_method: &[Vec<usize>], parsed: &[Vec<TemplateSegment<'_>>]) -> Re
             if position + 1 < depth {
                 let _ = writeln!(
                     out,
-                    "    if w.close({position}, len)? {{\n        return Some(w);\n    }}"
+                    "    if w.close({position}, len)? {{\n        return Some(());\n    }}"
                 );
             } else {
-                let _ = writeln!(out, "    w.close({position}, len)?.then_some(w)");
+                let _ = writeln!(out, "    w.close({position}, len)?.then_some(())");
             }
         }
         out.push_str("}\n");
     }
+    param_segments(&mut out, parsed);
     Ok(out)
+}
+
+/// Writes, per operation, where its parameters are and which need their format checked: the
+/// positions of its parameter segments (padded with 0), how many there are, and the bits of the
+/// positions whose format is more than "not empty" (every segment that the fast walk accepts is
+/// not empty).
+fn param_segments(out: &mut String, parsed: &[Vec<TemplateSegment<'_>>]) {
+    let width = parsed
+        .iter()
+        .map(|segments| {
+            segments
+                .iter()
+                .filter(|s| matches!(s, TemplateSegment::Param(_)))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "\n/// Per operation index: the segment positions of its parameters, how many it has, and the bits\n\
+         /// of the positions whose format the fast path must have seen checked.\n\
+         pub(super) static PARAM_SEGMENTS: [([u8; {width}], u8, u8); {}] = [",
+        parsed.len()
+    );
+    for segments in parsed {
+        let mut positions = vec![0usize; width];
+        let mut count = 0;
+        let mut formatted = 0u8;
+        for (position, segment) in segments.iter().enumerate() {
+            if let TemplateSegment::Param(name) = segment {
+                positions[count] = position;
+                count += 1;
+                if param_format(name) != ParamFormatName::Any {
+                    formatted |= 1 << position;
+                }
+            }
+        }
+        let _ = writeln!(out, "    ({positions:?}, {count}, {formatted:#010b}),");
+    }
+    out.push_str("];\n");
 }
 
 /// Writes the decision of one segment position of one method: `let len = ...;`.

@@ -83,18 +83,22 @@ impl<'a> Decoded<'a> {
     /// Percent-decodes `raw` (escapes checked well-formed) after the values so far; returns where
     /// its value is.
     pub(super) fn push(&mut self, raw: &[u8]) -> Range<usize> {
+        // Each escape is three raw bytes for one decoded byte.
+        let len = raw
+            .len()
+            .saturating_sub(2 * raw.iter().filter(|&&b| b == b'%').count());
+        let start = self.used;
         if self.owned.is_none() {
-            if let Some(out) = self.buffer.get_mut(self.used..self.used + raw.len()) {
-                let start = self.used;
+            if let Some(out) = self.buffer.get_mut(start..start + len) {
                 self.used += decode_into(raw, out);
                 return start..self.used;
             }
             // Past the buffer: everything goes into an owned copy from now on.
-            self.owned = Some(self.buffer.get(..self.used).unwrap_or_default().to_vec());
+            self.owned = Some(self.buffer.get(..start).unwrap_or_default().to_vec());
         }
         let owned = self.owned.get_or_insert_with(Vec::new);
         let start = owned.len();
-        owned.resize(start + raw.len(), 0);
+        owned.resize(start + len, 0);
         let len = owned.get_mut(start..).map_or(0, |out| decode_into(raw, out));
         owned.truncate(start + len);
         start..start + len
@@ -143,8 +147,8 @@ mod tests {
         assert_eq!(&text[b], "cd=e");
         assert_eq!(&text[c], "long-value");
 
-        // A value needs room for its raw length (it decodes to no more).
-        let mut bytes = [0u8; 9];
+        // A value needs room for its decoded length only.
+        let mut bytes = [0u8; 3];
         let mut decoded = Decoded::new(&mut bytes);
         let a = decoded.push(b"%E7%8E%AF");
         let text = decoded.finish();

@@ -20,7 +20,7 @@
 use super::RouteMatch;
 use super::matcher::{ORDER, WITH_LEN};
 use super::target::{CLASS, MAX_TARGET_LEN, PLAIN, REFUSED};
-use crate::matrix::{Cloud, MAX_SEGMENTS, Method, Segment};
+use crate::matrix::{Cloud, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
 
 include!(concat!(env!("OUT_DIR"), "/route_fast.rs"));
 
@@ -33,32 +33,56 @@ pub(super) fn route(method: Method, target: &str, cloud: Cloud) -> Option<RouteM
         return None;
     }
     let m = method as usize;
-    let w = walk(m, bytes)?;
+    let mut w = Walk::new(bytes);
+    walk(m, &mut w)?;
     let candidates = w.candidates & WITH_LEN.get(m)?.get(w.count)?;
-    let index = *ORDER.get(m)?.get(candidates.trailing_zeros() as usize)?;
-    let operation = cloud.operations().get(usize::from(index))?;
-    let mut found = RouteMatch::new(operation, target);
-    let mut start = 1;
-    for (position, (segment, &end)) in operation.segments().iter().zip(&w.ends).enumerate() {
-        let end = usize::from(end);
-        if let Segment::Param(_, format) = *segment {
-            if w.checked >> position & 1 == 0 && !format.accepts(target.get(start..end)?) {
-                return None;
-            }
-            found.push_raw(start, end);
-        }
-        start = end + 1;
+    let index = usize::from(*ORDER.get(m)?.get(candidates.trailing_zeros() as usize)?);
+    let operation = cloud.operations().get(index)?;
+    let &(positions, count, formatted) = PARAM_SEGMENTS.get(index)?;
+    // Formats that no in-place check proved (an `{version}`, an id where a literal matched).
+    let unchecked = formatted & !w.checked;
+    if unchecked != 0 && !formats_hold(operation, target, &w, unchecked) {
+        return None;
     }
-    Some(found)
+    let mut spans = [(0, 0); MAX_PARAMS];
+    for (span, &position) in spans.iter_mut().zip(&positions) {
+        *span = w.span(position);
+    }
+    Some(RouteMatch::with_spans(operation, target, spans, count))
 }
 
+/// Whether the parameters of `operation` at the positions of `unchecked` have their formats.
+#[cold]
+#[inline(never)]
+fn formats_hold(operation: &Operation, target: &str, w: &Walk<'_>, unchecked: u8) -> bool {
+    operation
+        .segments()
+        .iter()
+        .enumerate()
+        .all(|(position, segment)| match *segment {
+            Segment::Param(_, format) if unchecked >> position & 1 == 1 => {
+                let (start, end) = w.span(u8::try_from(position).unwrap_or(u8::MAX));
+                target
+                    .get(usize::from(start)..usize::from(end))
+                    .is_some_and(|value| format.accepts(value))
+            }
+            _ => true,
+        })
+}
+
+/// Room for where each segment starts and ends: a power of two above `MAX_SEGMENTS`, so that a
+/// position masked into it needs no bounds check.
+const SLOTS: usize = (MAX_SEGMENTS + 1).next_power_of_two();
+
 /// The state of a walk: where the current segment starts, the templates every segment so far can
-/// be (bits in routing order), where each segment ends, which segments had their format checked.
+/// be (bits in routing order), where each segment starts and ends, which segments had their format
+/// checked, and how many segments the path has.
 pub(super) struct Walk<'a> {
     bytes: &'a [u8],
     at: usize,
     candidates: u64,
-    ends: [u16; MAX_SEGMENTS],
+    starts: [u16; SLOTS],
+    ends: [u16; SLOTS],
     checked: u8,
     count: usize,
 }
@@ -71,10 +95,18 @@ impl<'a> Walk<'a> {
             bytes,
             at: 1,
             candidates: u64::MAX,
-            ends: [0; MAX_SEGMENTS],
+            starts: [0; SLOTS],
+            ends: [0; SLOTS],
             checked: 0,
             count: 0,
         }
+    }
+
+    /// Where segment `position` starts and ends.
+    #[inline(always)]
+    fn span(&self, position: u8) -> (u16, u16) {
+        let slot = usize::from(position) & (SLOTS - 1);
+        (self.starts[slot], self.ends[slot])
     }
 
     /// The target from the current segment's start on.
@@ -117,6 +149,8 @@ impl<'a> Walk<'a> {
             return None;
         }
         let end = self.at + len;
+        // Targets are at most `MAX_TARGET_LEN` bytes: offsets fit in `u16`.
+        *self.starts.get_mut(position)? = u16::try_from(self.at).ok()?;
         *self.ends.get_mut(position)? = u16::try_from(end).ok()?;
         match self.bytes.get(end) {
             None => {
@@ -203,9 +237,12 @@ const DASHES: [bool; 36] = {
 /// [`is_hex32`]).
 #[inline(always)]
 fn is_uuid(id: &[u8; 36]) -> bool {
-    id.iter().zip(DASHES).fold(true, |all, (&c, dash)| {
-        all & if dash { c == b'-' } else { is_hex(c) }
-    })
+    // Indexed over the fixed length (not zipped), which the compiler vectorizes.
+    let mut all = true;
+    for (i, &c) in id.iter().enumerate() {
+        all &= if DASHES[i] { c == b'-' } else { is_hex(c) };
+    }
+    all
 }
 
 /// Whether a query (after its `?`) has no refused byte: 8 bytes at a time, then the rest by class.

@@ -88,6 +88,27 @@ impl<'a> RouteMatch<'a> {
         }
     }
 
+    /// A match of `operation` in `target` whose `len` parameters are the spans `spans` of the target.
+    #[inline(always)]
+    pub(super) fn with_spans(
+        operation: &'static Operation,
+        target: &'a str,
+        spans: [(u16, u16); MAX_PARAMS],
+        len: u8,
+    ) -> Self {
+        RouteMatch {
+            operation,
+            source: Cow::Borrowed(target),
+            decoded: Cow::Borrowed(""),
+            spans: spans.map(|(start, end)| Span {
+                start,
+                end,
+                decoded: false,
+            }),
+            len,
+        }
+    }
+
     /// Adds the next parameter, `start..end` of the target (there is always a free slot: a template
     /// has at most [`MAX_PARAMS`]).
     #[inline(always)]

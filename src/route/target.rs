@@ -107,13 +107,17 @@ pub(super) fn check_segment(
                 i += 1;
             }
         }
-        // The decoded value is never longer than the raw one: short segments decode on the stack.
+        // Each (well-formed) escape is three raw bytes for one decoded byte: values that decode to
+        // at most 256 bytes decode on the stack.
+        let decoded_len = bytes
+            .len()
+            .saturating_sub(2 * bytes.iter().filter(|&&b| b == b'%').count());
         let mut scratch = [0u8; 256];
         let mut long = Vec::new();
-        let out: &mut [u8] = match scratch.get_mut(..bytes.len()) {
+        let out: &mut [u8] = match scratch.get_mut(..decoded_len) {
             Some(out) => out,
             None => {
-                long.resize(bytes.len(), 0);
+                long.resize(decoded_len, 0);
                 &mut long
             }
         };
