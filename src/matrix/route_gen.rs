@@ -252,31 +252,36 @@ fn segment(
             *literals.entry(literal).or_default() |= 1 << bit;
         }
     }
-    // Each branch: a condition, what it keeps, and the segment's length.
-    let mut branches = Vec::new();
+    // One arm per literal, dispatched on the segment's first byte (a literal is probed only when
+    // that byte is its first); then the fixed formats; then the scan. An arm whose guard fails falls
+    // through to the next arm that can apply, as the `if` chain it stands for would.
+    let mut arms = String::new();
     for (literal, mask) in &literals {
-        branches.push(format!(
-            "if w.may({mask:#x}) && literal(s, b{literal:?}) {{\n        w.keep({:#x});\n        {}\n    }}",
+        let first = char::from(literal.as_bytes().first().copied().unwrap_or_default());
+        let _ = write!(
+            arms,
+            "        b'{first}' if w.may({mask:#x}) && literal(s, b{literal:?}) => {{\n            w.keep({:#x});\n            {}\n        }}\n",
             mask | params,
             literal.len()
-        ));
+        );
     }
     for (format, check) in [(ParamFormatName::Uuid, "uuid"), (ParamFormatName::Hex32, "hex32")] {
         let fixed = param_with(Some(format));
         if fixed != 0 {
-            branches.push(format!(
-                "if w.only({params:#x}, {fixed:#x}) {{\n        w.keep_checked({params:#x}, {position});\n        {check}(s)?\n    }}"
-            ));
+            let _ = write!(
+                arms,
+                "        _ if w.only({params:#x}, {fixed:#x}) => {{\n            w.keep_checked({params:#x}, {position});\n            {check}(s)?\n        }}\n"
+            );
         }
     }
-    branches.push(format!(
-        "{{\n        w.keep({params:#x});\n        plain(s)?\n    }}"
-    ));
-    let _ = writeln!(
+    let _ = write!(
+        arms,
+        "        _ => {{\n            w.keep({params:#x});\n            plain(s)?\n        }}\n"
+    );
+    let _ = write!(
         out,
-        "    // Segment {}.\n    let s = w.rest();\n    let len = {};",
+        "    // Segment {}.\n    let s = w.rest();\n    let len = match s.first().copied().unwrap_or_default() {{\n{arms}    }};\n",
         position + 1,
-        branches.join(" else ")
     );
     Ok(())
 }
@@ -319,6 +324,45 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("6 if segment == b\"images\" => 0x3,"), "{out}");
+    }
+
+    #[test]
+    fn the_fast_walk_probes_literals_then_fixed_formats_then_scans() {
+        let templates = [
+            "/v2/images",
+            "/v2/images/{image_id}",
+            "/v2/{project_id}/images/{tag}",
+        ];
+        let parsed: Vec<_> = templates.iter().map(|t| parse_template(t).unwrap()).collect();
+        let out = fast(&[vec![0, 1, 2]], &parsed).unwrap();
+        // Segment 2: the literal `images` (bits 0 and 1; the parameter of bit 2 stays a candidate),
+        // else 32 hex digits in place (bit 2's `project_id`), else a scan.
+        assert!(
+            out.contains("b'i' if w.may(0x3) && literal(s, b\"images\") => {\n            w.keep(0x7);\n            6\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "_ if w.only(0x4, 0x4) => {\n            w.keep_checked(0x4, 1);\n            hex32(s)?"
+            ),
+            "{out}"
+        );
+        // Segment 3: `image_id` is a UUID (bit 1), but `images` (bit 2) is a literal there.
+        assert!(
+            out.contains(
+                "_ if w.only(0x2, 0x2) => {\n            w.keep_checked(0x2, 2);\n            uuid(s)?"
+            ),
+            "{out}"
+        );
+        // Segment 4: a tag has no fixed format: scanned, and the walk ends there.
+        assert!(out.contains("_ => {\n            w.keep(0x4);\n            plain(s)?\n        }\n    };\n    w.close(3, len)?.then_some(())"), "{out}");
+        // Where each operation's parameters are, and which need a format.
+        assert!(
+            out.contains(
+                "    ([0, 0], 0, 0b00000000),\n    ([2, 0], 1, 0b00000100),\n    ([1, 3], 2, 0b00000010),"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
