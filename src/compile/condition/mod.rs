@@ -9,6 +9,7 @@
 mod error;
 mod evaluate;
 mod keys;
+mod memo;
 mod sets;
 mod slots;
 #[cfg(test)]
@@ -21,8 +22,9 @@ use super::wildcard::{Case, Pattern};
 use crate::fold::{eq_folded, folded};
 pub use error::ConditionError;
 use error::ErrorKind;
-pub(crate) use evaluate::{Block, Memo, Outcome};
+pub(crate) use evaluate::Outcome;
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
+pub(crate) use memo::{Block, Memo};
 use sets::Nets;
 pub(crate) use sets::Strings;
 pub(crate) use slots::KeySlots;
