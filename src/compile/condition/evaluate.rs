@@ -76,17 +76,12 @@ impl CompiledCondition {
     /// value alone: what [`CompiledCondition::combine`] says of one value, whatever the set prefix.
     #[inline]
     pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Outcome {
-        if let (Some(slot), false) = (
-            self.slot,
-            matches!(self.test, Test::Null(_) | Test::IsNullOrEmpty(_)),
-        ) {
-            if let Some(i) = memo.single(ctx, slot) {
-                if let Some(&(_, text)) = ctx.inline_entries().get(i) {
-                    return match self.matches_text(text, |t| memo.ip(i, t)) {
-                        Ok(matched) => holds_if(matched != self.negated),
-                        Err(u) => Outcome::Unevaluable(u),
-                    };
-                }
+        if let Some(i) = memo.single(ctx, self.single_slot) {
+            if let Some(&(_, text)) = ctx.inline_entries().get(i) {
+                return match self.matches_text(text, |t| memo.ip(i, t)) {
+                    Ok(matched) => holds_if(matched != self.negated),
+                    Err(u) => Outcome::Unevaluable(u),
+                };
             }
         }
         self.evaluate_in(ctx, now, Some(memo))

@@ -31,12 +31,13 @@ struct Resolved {
     /// Per slot below [`MASKED_SLOTS`]: the inline entries holding values of its key (bit `i`:
     /// entry `i`).
     masks: [u8; MASKED_SLOTS],
+    /// Per slot below [`MASKED_SLOTS`]: the inline entry holding the key's only value, if it has
+    /// one value and the context nothing past its inline entries, else [`NOT_SINGLE`].
+    singles: [u8; MASKED_SLOTS],
     /// Per inline entry: its key's slot ([`NO_SLOT`] for a key no condition reads).
     slots: [u32; Context::INLINE_VALUES],
     /// How many inline entries there are.
     len: usize,
-    /// Whether the context has entries past the inline ones.
-    spilled: bool,
 }
 
 /// What conditions remember as they go.
@@ -57,6 +58,9 @@ const OUTCOMES: usize = 8;
 /// The slot of a context entry whose key no condition of the set reads.
 const NO_SLOT: u32 = u32::MAX;
 
+/// A key with no value, or several.
+const NOT_SINGLE: u8 = u8::MAX;
+
 const _: () = assert!(Context::INLINE_VALUES <= 8, "an entry mask is a u8");
 
 /// What a statement's conditions, ANDed, say: what a Deny and an Allow need to know.
@@ -75,18 +79,26 @@ impl Resolved {
     #[cold]
     fn new(keys: &KeySlots, ctx: &Context<'_>) -> Resolved {
         let inline = ctx.inline_entries();
+        let spilled = ctx.spilled_entries().next().is_some();
         let mut resolved = Resolved {
             masks: [0; MASKED_SLOTS],
+            singles: [NOT_SINGLE; MASKED_SLOTS],
             slots: [NO_SLOT; Context::INLINE_VALUES],
             len: inline.len(),
-            spilled: ctx.spilled_entries().next().is_some(),
         };
         for (i, ((key, _), cell)) in inline.iter().zip(&mut resolved.slots).enumerate() {
             let slot = keys.slot_of(key).unwrap_or(NO_SLOT);
             *cell = slot;
-            if let Some(mask) = resolved.masks.get_mut(slot as usize) {
+            if let (Some(mask), Some(single)) = (
+                resolved.masks.get_mut(slot as usize),
+                resolved.singles.get_mut(slot as usize),
+            ) {
+                *single = if *mask == 0 { i as u8 } else { NOT_SINGLE };
                 *mask |= 1 << i;
             }
+        }
+        if spilled {
+            resolved.singles = [NOT_SINGLE; MASKED_SLOTS];
         }
         resolved
     }
@@ -140,12 +152,12 @@ impl<'s> Memo<'s> {
         self.resolved.get_or_init(|| Resolved::new(self.keys, ctx))
     }
 
-    /// The inline index of the value of key `slot` in `ctx`, when that is its only value.
+    /// The inline index of the value of key `slot` in `ctx`, when that is its only value (and the
+    /// slot one of the first [`MASKED_SLOTS`]).
     #[inline]
     pub(super) fn single(&self, ctx: &Context<'_>, slot: u32) -> Option<usize> {
-        let resolved = self.resolved(ctx);
-        let mask = resolved.entries(slot);
-        (mask.is_power_of_two() && !resolved.spilled).then_some(mask.trailing_zeros() as usize)
+        let i = *self.resolved(ctx).singles.get(slot as usize)?;
+        (i != NOT_SINGLE).then_some(usize::from(i))
     }
 
     /// The values of key `slot` in `ctx`, in the order given, each with its inline index if it has
@@ -206,6 +218,7 @@ impl<'s> Memo<'s> {
     }
 
     /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
+    #[inline]
     pub(super) fn ip(&self, i: usize, text: &str) -> Option<IpAddr> {
         let Some(cell) = self.cache().ips.get(i) else {
             return parse_ip(text);
