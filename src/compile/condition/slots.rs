@@ -3,22 +3,23 @@
 //! to its key's slot once, through a small open-addressing table (see [`Memo`](super::Memo)).
 //!
 //! A look-up costs a few tens of instructions for the names conditions use (`g:UserName`,
-//! `g:SourceIp`, ...: ASCII, at most 16 bytes). Such a name is identified by its *print*: its length
-//! and its first and last 8 bytes, read as two little-endian words (which also tell whether it is
-//! ASCII). Two such names are equal after folding exactly when their lowercased prints are, so a
-//! short name is found with no byte loop and no call:
+//! `g:SourceIp`, ...: ASCII, 8 to 16 bytes). A name is identified by its *print*: its length and
+//! its first and last 8 bytes, read as two little-endian words (which also tell whether it is
+//! ASCII). Two names of at most 16 bytes are equal after folding exactly when their lowercased
+//! prints are, so such a name is found with no byte loop and no call:
 //!
-//! - it is placed by a hash of its print with the case bit (`0x20`) of every byte set, which is the
-//!   same for every spelling of the name (and for a few names that differ in other characters, which
-//!   only costs a comparison);
-//! - it is compared with the print of the name as first written in the policies (the spelling a
-//!   request usually repeats), and only when that differs, lowercased (8 bytes at a time) and
-//!   compared with the folded print.
+//! - it is placed by a hash of its print with the case bit (`0x20`) of every byte set, the same for
+//!   every spelling of the name (and for a few names that differ in other characters, which only
+//!   costs a comparison); the hash's seed is chosen, for a set of up to 32 names, so that every
+//!   name sits at its home place when some seed of the 64 tried does that;
+//! - the probe compares the print as written with the print of each name as first written in the
+//!   policies (the spelling a request usually repeats); only when it meets a name of its length
+//!   spelt otherwise does the look-up start again on the general path.
 //!
-//! A longer name is placed by the hash of its whole folded text (so that long names sharing their
-//! ends do not pile up in one run of the table) and compared in full after its print. A name with
-//! non-ASCII characters is folded character by character into the same print and hash (`K` for the
-//! Kelvin sign finds `k`).
+//! The general path takes any name: ASCII lowercased 8 bytes at a time, other text folded
+//! character by character into the same print (`K` for the Kelvin sign finds `k`); a name longer
+//! than 16 bytes is placed by the hash of its whole folded text (so that long names sharing their
+//! ends do not pile up in one run of the table) and compared in full after its print.
 
 use crate::compile::hash::{eq_ascii_folded, hash_folded, lower_ascii, place, tail, word};
 use crate::fold::{eq_folded, folded};
@@ -92,7 +93,10 @@ impl Print {
         let b = name.as_bytes();
         let n = b.len();
         let (head, last) = match b.get(..8) {
-            Some(first) => (word(first), n.checked_sub(8).and_then(|i| b.get(i..)).map_or(0, word)),
+            Some(first) => (
+                word(first),
+                n.checked_sub(8).and_then(|i| b.get(i..)).map_or(0, word),
+            ),
             None => (tail(b), 0),
         };
         // The two words hold every byte of a short name.
@@ -275,7 +279,11 @@ impl KeySlots {
             }
             i = (i + 1) & mask;
         }
-        if other_spelling { self.slot_of_any(name) } else { None }
+        if other_spelling {
+            self.slot_of_any(name)
+        } else {
+            None
+        }
     }
 
     /// [`KeySlots::slot_of`] any name: its folded print compared with the folded prints.
@@ -353,7 +361,11 @@ mod tests {
     #[test]
     fn folding_twice_is_folding_once() {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
-            assert_eq!(crate::fold::fold(crate::fold::fold(c)), crate::fold::fold(c), "{c:?}");
+            assert_eq!(
+                crate::fold::fold(crate::fold::fold(c)),
+                crate::fold::fold(c),
+                "{c:?}"
+            );
         }
     }
 
@@ -370,7 +382,11 @@ mod tests {
             assert_eq!(print(a), print(b), "{a} {b}");
             assert_eq!(print(a).hash(a, 3), print(b).hash(b, 3), "{a} {b}");
             if a.is_ascii() {
-                assert_eq!(Print::raw(a).0.hash(a, 3), print(a).hash(a, 3), "{a}: as written and folded");
+                assert_eq!(
+                    Print::raw(a).0.hash(a, 3),
+                    print(a).hash(a, 3),
+                    "{a}: as written and folded"
+                );
             }
         }
         assert_ne!(print("a\0"), print("a"), "the length counts");

@@ -401,9 +401,17 @@ mod tests {
             ("1.", None),
             ("+-1", None),
         ] {
-            assert_eq!(parse_number(text).map(f64::to_bits), expected.map(f64::to_bits), "{text}");
+            assert_eq!(
+                parse_number(text).map(f64::to_bits),
+                expected.map(f64::to_bits),
+                "{text}"
+            );
         }
-        assert_eq!(parse_integer(b"9999999999999999"), None, "16 digits go to the general parse");
+        assert_eq!(
+            parse_integer(b"9999999999999999"),
+            None,
+            "16 digits go to the general parse"
+        );
         for (text, ok) in [
             ("0.0.0.0", true),
             ("255.255.255.255", true),
