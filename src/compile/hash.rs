@@ -17,13 +17,13 @@ fn mix(h: u64, x: u64) -> u64 {
 
 /// 8 bytes as a little-endian word.
 #[inline]
-fn word(chunk: &[u8]) -> u64 {
+pub(crate) fn word(chunk: &[u8]) -> u64 {
     <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
 }
 
 /// Fewer than 8 bytes as a little-endian word, zero-padded (two overlapping reads, no loop).
 #[inline]
-fn tail(b: &[u8]) -> u64 {
+pub(crate) fn tail(b: &[u8]) -> u64 {
     let n = b.len();
     let u32_at = |i: usize| {
         b.get(i..i + 4)
@@ -49,7 +49,7 @@ pub(crate) fn place(h: u64, mask: usize) -> usize {
 
 /// ASCII letters of a word of ASCII bytes lowercased (SWAR: no carry crosses a byte below 0x80).
 #[inline]
-fn lower_ascii(w: u64) -> u64 {
+pub(crate) fn lower_ascii(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let at_least_a = w.wrapping_add(ONES * 0x3f); // bit 7 set where byte >= b'A'
     let past_z = w.wrapping_add(ONES * 0x25); // bit 7 set where byte > b'Z'

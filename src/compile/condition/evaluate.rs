@@ -1,13 +1,12 @@
 //! Evaluating a compiled condition against a request [`Context`]: three-valued, allocation-free, with
 //! a per-decision [`Memo`] of key look-ups and parsed addresses.
 
-use std::cell::Cell;
 use std::net::IpAddr;
 
 use time::OffsetDateTime;
 
 use super::values::{Instant, parse_bool, parse_date, parse_ip, parse_number, time_text};
-use super::{CompiledCondition, KeySlots, KeySource, Quantifier, Test};
+use super::{CompiledCondition, KeySource, Memo, Quantifier, Test};
 use crate::fold::eq_folded;
 use crate::request::Context;
 
@@ -44,158 +43,6 @@ pub(super) const EXPECT_SINGLE: Unevaluable = Unevaluable {
     expected: "a single value, or values that all agree (use `ForAnyValue:` or `ForAllValues:`)",
 };
 
-/// What a decision has not to work out twice about its context: which entry holds a value of
-/// which condition key (one pass over the entries, each mapped to its key's slot, when a condition
-/// first asks), each inline value parsed as an IP address (at most once), and the outcome of the
-/// last statements' conditions (a statement covering several required actions is evaluated once).
-/// Built per decision on the stack: no allocation.
-pub(crate) struct Memo<'s> {
-    keys: &'s KeySlots,
-    resolved: Cell<bool>,
-    /// Per slot below [`MASKED_SLOTS`]: the inline entries of the context holding values of its key
-    /// (bit `i`: entry `i`).
-    masks: [Cell<u8>; MASKED_SLOTS],
-    /// Per inline entry: its key's slot ([`NO_SLOT`] for a key no condition reads).
-    slots: [Cell<u32>; Context::INLINE_VALUES],
-    /// Per inline entry: the value parsed as an IP address, once asked (`Some(None)`: not one).
-    ips: [Cell<Option<Option<IpAddr>>>; Context::INLINE_VALUES],
-    /// Statement outcomes, direct-mapped by statement id: `id << 2 | code` (0: empty).
-    outcomes: [Cell<u64>; OUTCOMES],
-}
-
-/// The slots whose entries a [`Memo`] keeps as a mask; past these, entries are found from their
-/// slots.
-const MASKED_SLOTS: usize = 32;
-
-/// How many statement outcomes a [`Memo`] remembers.
-const OUTCOMES: usize = 8;
-
-/// The slot of a context entry whose key no condition of the set reads.
-const NO_SLOT: u32 = u32::MAX;
-
-const _: () = assert!(Context::INLINE_VALUES <= 8, "an entry mask is a u8");
-
-/// What a statement's conditions, ANDed, say: what a Deny and an Allow need to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Block {
-    /// Every condition holds: an Allow applies, and a Deny.
-    Holds,
-    /// Some condition fails: neither applies.
-    Fails,
-    /// None fails, some is unevaluable: a Deny applies, an Allow does not.
-    Unevaluable,
-}
-
-impl<'s> Memo<'s> {
-    /// A memo for a decision against the set whose condition keys are `keys`.
-    #[inline]
-    pub(crate) fn new(keys: &'s KeySlots) -> Memo<'s> {
-        Memo {
-            keys,
-            resolved: Cell::new(false),
-            masks: [const { Cell::new(0) }; MASKED_SLOTS],
-            slots: [const { Cell::new(NO_SLOT) }; Context::INLINE_VALUES],
-            ips: [const { Cell::new(None) }; Context::INLINE_VALUES],
-            outcomes: [const { Cell::new(0) }; OUTCOMES],
-        }
-    }
-
-    /// The inline entries of `ctx` holding values of key `slot` (bit `i`: entry `i`).
-    #[inline]
-    fn entries(&self, ctx: &Context<'_>, slot: u32) -> u8 {
-        let inline = ctx.inline_entries();
-        if !self.resolved.get() {
-            self.resolve(inline);
-        }
-        if let Some(mask) = self.masks.get(slot as usize) {
-            return mask.get();
-        }
-        let mut mask = 0u8;
-        for (i, cell) in self.slots.iter().take(inline.len()).enumerate() {
-            if cell.get() == slot {
-                mask |= 1 << i;
-            }
-        }
-        mask
-    }
-
-    /// Maps each inline entry to its key's slot: one pass over the entries.
-    #[cold]
-    fn resolve(&self, inline: &[(&str, &str)]) {
-        for (i, ((key, _), cell)) in inline.iter().zip(&self.slots).enumerate() {
-            let slot = self.keys.slot_of(key).unwrap_or(NO_SLOT);
-            cell.set(slot);
-            if let Some(mask) = self.masks.get(slot as usize) {
-                mask.set(mask.get() | 1 << i);
-            }
-        }
-        self.resolved.set(true);
-    }
-
-    /// The values of key `slot` in `ctx`, in the order given, each with its inline index if it has
-    /// one.
-    #[inline]
-    pub(crate) fn values<'c>(
-        &self,
-        ctx: &Context<'c>,
-        slot: u32,
-    ) -> impl Iterator<Item = (&'c str, Option<usize>)> {
-        let inline = ctx.inline_entries();
-        let mut mask = self.entries(ctx, slot);
-        let name = self.keys.name(slot);
-        std::iter::from_fn(move || {
-            if mask == 0 {
-                return None;
-            }
-            let i = mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            inline.get(i).map(|&(_, value)| (value, Some(i)))
-        })
-        .chain(
-            ctx.spilled_entries()
-                .filter(move |(key, _)| eq_folded(key, name))
-                .map(|(_, value)| (value, None)),
-        )
-    }
-
-    /// The outcome of statement `id`'s conditions, computed by `compute` unless remembered.
-    #[inline]
-    pub(crate) fn block(&self, id: usize, compute: impl FnOnce() -> Block) -> Block {
-        let cell = &self.outcomes[id % OUTCOMES];
-        let tag = (id as u64) << 2;
-        let known = cell.get();
-        if known & !3 == tag {
-            match known & 3 {
-                1 => return Block::Holds,
-                2 => return Block::Fails,
-                3 => return Block::Unevaluable,
-                _ => {}
-            }
-        }
-        let block = compute();
-        let code = match block {
-            Block::Holds => 1,
-            Block::Fails => 2,
-            Block::Unevaluable => 3,
-        };
-        cell.set(tag | code);
-        block
-    }
-
-    /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
-    fn ip(&self, i: usize, text: &str) -> Option<IpAddr> {
-        let Some(cell) = self.ips.get(i) else {
-            return parse_ip(text);
-        };
-        if let Some(known) = cell.get() {
-            return known;
-        }
-        let parsed = parse_ip(text);
-        cell.set(Some(parsed));
-        parsed
-    }
-}
-
 /// A request value and, for a value of the context's inline entries, its index there (for the memo).
 type Indexed<'a> = (RequestValue<'a>, Option<usize>);
 
@@ -224,8 +71,19 @@ impl CompiledCondition {
 
     /// [`CompiledCondition::evaluate`], remembering key look-ups and parsed values in `memo` (the
     /// same outcome, with less work when several conditions of one decision read the same key).
+    ///
+    /// A key with one request value, inline in the context (the usual case), is decided by that
+    /// value alone: what [`CompiledCondition::combine`] says of one value, whatever the set prefix.
     #[inline]
     pub(crate) fn evaluate_with(&self, ctx: &Context<'_>, now: OffsetDateTime, memo: &Memo<'_>) -> Outcome {
+        if let Some(i) = memo.single(ctx, self.single_slot) {
+            if let Some(&(_, text)) = ctx.inline_entries().get(i) {
+                return match self.matches_text(text, |t| memo.ip(i, t)) {
+                    Ok(matched) => holds_if(matched != self.negated),
+                    Err(u) => Outcome::Unevaluable(u),
+                };
+            }
+        }
         self.evaluate_in(ctx, now, Some(memo))
     }
 
@@ -339,6 +197,7 @@ impl CompiledCondition {
     }
 
     /// Whether one request value, as text, matches some policy value (before negation).
+    #[inline]
     fn matches_text(&self, text: &str, ip: impl Fn(&str) -> Option<IpAddr>) -> Result<bool, Unevaluable> {
         Ok(match &self.test {
             Test::Equals(ps) => ps.contains(text),

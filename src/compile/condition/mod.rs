@@ -9,6 +9,7 @@
 mod error;
 mod evaluate;
 mod keys;
+mod memo;
 mod sets;
 mod slots;
 #[cfg(test)]
@@ -21,8 +22,9 @@ use super::wildcard::{Case, Pattern};
 use crate::fold::{eq_folded, folded};
 pub use error::ConditionError;
 use error::ErrorKind;
-pub(crate) use evaluate::{Block, Memo, Outcome};
+pub(crate) use evaluate::Outcome;
 pub(crate) use keys::{GLOBAL_KEYS, ValueType, global_key};
+pub(crate) use memo::{Block, Memo};
 use sets::Nets;
 pub(crate) use sets::Strings;
 pub(crate) use slots::KeySlots;
@@ -166,6 +168,9 @@ pub(crate) struct CompiledCondition {
     test: Test,
     /// The key's slot in its set's [`KeySlots`] (interned when the set is compiled), if it has one.
     slot: Option<u32>,
+    /// The slot again when one request value decides the condition by itself (every test but
+    /// `Null` and `IsNullOrEmpty`), else `u32::MAX`: see [`CompiledCondition::evaluate_with`].
+    single_slot: u32,
 }
 
 /// What a statement index files a statement under: a condition that cannot hold, nor leave a Deny
@@ -233,12 +238,17 @@ impl CompiledCondition {
             source,
             test,
             slot: None,
+            single_slot: u32::MAX,
         })
     }
 
     /// Gives the condition's key its slot, interning its name in `keys`.
     pub(crate) fn intern_key(&mut self, keys: &mut KeySlots) {
-        self.slot = Some(keys.intern(&self.key));
+        let slot = keys.intern(&self.key);
+        self.slot = Some(slot);
+        if !matches!(self.test, Test::Null(_) | Test::IsNullOrEmpty(_)) {
+            self.single_slot = slot;
+        }
     }
 
     /// The index key of a condition that a statement can be indexed by, if it is one: a positive

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::compile::hash::{tail, word};
 use crate::fold::folded;
 
 /// Policy strings, sorted by their bytes and deduplicated.
@@ -31,7 +32,7 @@ impl Strings {
     #[inline]
     pub(super) fn contains(&self, text: &str) -> bool {
         match &*self.0 {
-            [only] => **only == *text,
+            [only] => same_bytes(only.as_bytes(), text.as_bytes()),
             values => values.binary_search_by(|p| (**p).cmp(text)).is_ok(),
         }
     }
@@ -51,6 +52,23 @@ impl Strings {
     /// How many distinct values.
     pub(crate) fn len(&self) -> usize {
         self.0.len()
+    }
+}
+
+/// Whether `a` and `b` are the same bytes: a text of at most 16 bytes as two word compares.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match (a.get(..8), b.get(..8)) {
+        (Some(a8), Some(b8)) if n <= 16 => {
+            let end = n - 8;
+            word(a8) == word(b8) && a.get(end..).map(word) == b.get(end..).map(word)
+        }
+        (Some(_), Some(_)) => a == b,
+        _ => tail(a) == tail(b),
     }
 }
 
@@ -148,6 +166,12 @@ mod tests {
             for cmp in [Cmp::Eq, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge] {
                 prop_assert_eq!(cmp.test_any(&req, &sorted), values.iter().any(|p| cmp.test(&req, p)), "{:?}", cmp);
             }
+        }
+
+        #[test]
+        fn byte_comparison_by_words_agrees(a in "[ab\0]{0,40}", b in "[ab\0]{0,40}") {
+            prop_assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b);
+            prop_assert!(same_bytes(a.as_bytes(), a.as_bytes()));
         }
 
         #[test]

@@ -11,7 +11,7 @@
 //!   address is its IPv4 address, a block written in mapped form (`::ffff:10.0.0.0/104`) the IPv4
 //!   block (`10.0.0.0/8`), so a mapped address is never inside a pure IPv6 block such as `::/0`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 use time::format_description::well_known::Rfc3339;
@@ -37,7 +37,50 @@ impl Instant {
 }
 
 /// A finite number: sign, digits, optional fraction and exponent.
+///
+/// A plain integer of at most [`EXACT_DIGITS`] digits (the usual request value: an age in seconds, a
+/// count) is read digit by digit; its value is below 2^53, so the float is the exact integer, as
+/// the general parse gives it (`-0` included).
+#[inline]
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    match parse_integer(text.as_bytes()) {
+        Some(n) => Some(n),
+        None => parse_decimal(text),
+    }
+}
+
+/// The most digits of an integer read by [`parse_integer`]: 10^15 < 2^53.
+const EXACT_DIGITS: usize = 15;
+
+/// An optional sign and 1 to [`EXACT_DIGITS`] decimal digits, as a float (exact).
+#[inline]
+fn parse_integer(bytes: &[u8]) -> Option<f64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > EXACT_DIGITS {
+        return None;
+    }
+    let mut n = 0u64;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "below 10^15 < 2^53: every such integer is a float"
+    )]
+    let x = n as f64;
+    Some(if negative { -x } else { x })
+}
+
+/// [`parse_number`] of any number: the syntax checked, then the standard library's parse.
+fn parse_decimal(text: &str) -> Option<f64> {
     let bytes = text.as_bytes();
     let mut i = 0;
     let digits = |i: &mut usize| {
@@ -75,13 +118,19 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
 }
 
 /// `true` or `false`, any ASCII letter case.
+///
+/// Compared 4 bytes at a time with the case bit (`0x20`) set: a byte with it set is a lowercase
+/// letter of `true`/`false` only when it was that letter or its uppercase.
+#[inline]
 pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    if text.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if text.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
+    const CASE: u32 = 0x2020_2020;
+    let lower = |b: &[u8]| <[u8; 4]>::try_from(b).map_or(0, |w| u32::from_le_bytes(w) | CASE);
+    match text.as_bytes() {
+        t @ [_, _, _, _] if lower(t) == u32::from_le_bytes(*b"true") => Some(true),
+        [a, b, c, d, e] if lower(&[*a, *b, *c, *d]) == u32::from_le_bytes(*b"fals") && e | 0x20 == b'e' => {
+            Some(false)
+        }
+        _ => None,
     }
 }
 
@@ -170,9 +219,48 @@ pub(crate) fn parse_net(text: &str) -> Option<IpNet> {
     })
 }
 
-/// An address, an IPv4-mapped IPv6 address as its IPv4 address.
+/// An address, an IPv4-mapped IPv6 address as its IPv4 address. A dotted-quad IPv4 address is read
+/// in one pass; anything else goes to the standard library's parser (which accepts the same IPv4
+/// addresses).
+#[inline]
 pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
-    text.parse::<IpAddr>().ok().map(|a| a.to_canonical())
+    match parse_ipv4(text.as_bytes()) {
+        Some(v4) => Some(IpAddr::V4(v4)),
+        None => text.parse::<IpAddr>().ok().map(|a| a.to_canonical()),
+    }
+}
+
+/// Four decimal octets (0 to 255, no leading zero but for `0` itself) joined by dots: the IPv4
+/// addresses the standard library's parser accepts. One pass, an octet's digits unrolled.
+#[inline]
+fn parse_ipv4(bytes: &[u8]) -> Option<Ipv4Addr> {
+    let digit = |i: usize| bytes.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d <= 9);
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if bytes.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let first = digit(i)?;
+        let mut value = u32::from(first);
+        i += 1;
+        if let Some(d) = digit(i) {
+            if first == 0 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
+            i += 1;
+            if let Some(d) = digit(i) {
+                value = value * 10 + u32::from(d);
+                i += 1;
+            }
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    (i == bytes.len()).then_some(Ipv4Addr::from(octets))
 }
 
 /// The instant as RFC 3339 text in UTC, written into `buf`.
@@ -188,6 +276,7 @@ pub(crate) fn time_text(t: OffsetDateTime, buf: &mut [u8; 64]) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn date(text: &str) -> Instant {
         parse_date(text).unwrap_or_else(|| panic!("{text} should parse"))
@@ -241,12 +330,102 @@ mod tests {
     }
 
     #[test]
+    fn booleans_agree_with_comparing_letters() {
+        // Every text of 1 to 5 bytes over the letters of `true`/`false` in both cases, NUL and a
+        // digit (bytes that the case bit leaves alone or moves elsewhere).
+        let alphabet: Vec<u8> = b"truefalsTRUEFALS\x005".to_vec();
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&c| [t.as_slice(), &[c]].concat()))
+                .collect();
+            for t in &texts {
+                let text = std::str::from_utf8(t).unwrap_or_default();
+                let expected = if text.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if text.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                };
+                assert_eq!(parse_bool(text), expected, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn booleans_in_any_case() {
         for (text, expected) in [("true", Some(true)), ("TRUE", Some(true)), ("False", Some(false))] {
             assert_eq!(parse_bool(text), expected, "{text}");
         }
         for bad in ["1", "yes", "t", " true", "truee", ""] {
             assert_eq!(parse_bool(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn integers_parse_as_the_general_parser_does(text in "[-+]?[0-9]{0,17}|[-+0-9.eE]{0,8}|\\PC{0,6}") {
+            let fast = parse_integer(text.as_bytes());
+            if let Some(n) = fast {
+                prop_assert_eq!(Some(n.to_bits()), parse_decimal(&text).map(f64::to_bits), "{}", text);
+            }
+            prop_assert_eq!(parse_number(&text).map(f64::to_bits), parse_decimal(&text).map(f64::to_bits), "{}", text);
+        }
+
+        #[test]
+        fn addresses_parse_as_the_standard_library_does(
+            text in "[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}|[0-9.]{0,18}|[0-9a-f:.]{0,20}|\\PC{0,8}",
+        ) {
+            let std = text.parse::<IpAddr>().ok().map(|a| a.to_canonical());
+            prop_assert_eq!(parse_ip(&text), std, "{}", text);
+            if let Some(v4) = parse_ipv4(text.as_bytes()) {
+                prop_assert_eq!(Some(v4), text.parse::<Ipv4Addr>().ok(), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn integers_and_addresses_at_the_edges() {
+        for (text, expected) in [
+            ("0", Some(0.0)),
+            ("-0", Some(-0.0)),
+            ("+7", Some(7.0)),
+            ("007", Some(7.0)),
+            ("999999999999999", Some(999_999_999_999_999.0)),
+            ("9999999999999999", Some(1e16)),
+            ("1e3", Some(1000.0)),
+            ("", None),
+            ("-", None),
+            ("1.", None),
+            ("+-1", None),
+        ] {
+            assert_eq!(
+                parse_number(text).map(f64::to_bits),
+                expected.map(f64::to_bits),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_integer(b"9999999999999999"),
+            None,
+            "16 digits go to the general parse"
+        );
+        for (text, ok) in [
+            ("0.0.0.0", true),
+            ("255.255.255.255", true),
+            ("10.0.3.7", true),
+            ("256.0.0.1", false),
+            ("01.2.3.4", false),
+            ("1.2.3", false),
+            ("1.2.3.4.", false),
+            ("1.2.3.0004", false),
+            ("1..2.3", false),
+            (" 1.2.3.4", false),
+        ] {
+            assert_eq!(parse_ipv4(text.as_bytes()).is_some(), ok, "{text}");
+            assert_eq!(parse_ip(text), text.parse::<IpAddr>().ok(), "{text}");
         }
     }
 
