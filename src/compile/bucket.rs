@@ -29,6 +29,8 @@ pub(crate) struct Bucket {
     everyone: Masks,
     /// The masks of every other owner with an unconditional statement here, sorted by owner.
     owned: Vec<(Owner, Masks)>,
+    /// The actions covered by some conditional statement (listed or indexed), per effect.
+    conditional: Masks,
     /// Per action id: the conditional Deny statements covering it, but for the indexed ones.
     conditional_deny: Vec<Vec<usize>>,
     /// Per action id: the conditional Allow statements covering it (narrow-resource Allows excluded),
@@ -71,6 +73,10 @@ impl Bucket {
                 Effect::Deny => masks.deny.union(s.actions()),
             }
         } else {
+            match s.effect() {
+                Effect::Allow => self.conditional.allow.union(s.actions()),
+                Effect::Deny => self.conditional.deny.union(s.actions()),
+            }
             let (index, indexed) = match s.effect() {
                 Effect::Allow => (&mut self.conditional_allow, &mut self.indexed_allow),
                 Effect::Deny => (&mut self.conditional_deny, &mut self.indexed_deny),
@@ -86,6 +92,13 @@ impl Bucket {
                 index[a.index()].push(id);
             }
         }
+    }
+
+    /// The actions that some conditional statement covers, per effect (whoever it is attached to):
+    /// an action outside them is decided by the masks alone.
+    #[inline]
+    pub(crate) fn conditional(&self) -> Masks {
+        self.conditional
     }
 
     /// The unconditional masks of the attachments of `owners`, ORed.

@@ -15,6 +15,7 @@ pub(crate) mod condition;
 mod error;
 mod hash;
 mod index;
+mod places;
 mod scope;
 mod set;
 mod statement;

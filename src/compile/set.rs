@@ -2,6 +2,7 @@
 
 use super::bucket::Bucket;
 use super::condition::{CompiledCondition, KeySlots};
+use super::places::Places;
 use super::statement::{CompiledStatement, compile_statement};
 use super::unknown::{UnknownAction, unknown_actions};
 use super::{CompileError, Policy, Scope};
@@ -50,10 +51,10 @@ pub struct PolicySet {
     policies: Vec<PolicyInfo>,
     statements: Vec<CompiledStatement>,
     global: Bucket,
-    /// Sorted by id.
-    projects: Vec<(String, Bucket)>,
-    /// Sorted by id.
-    enterprise_projects: Vec<(String, Bucket)>,
+    /// The buckets of project attachments, by project id.
+    projects: Places,
+    /// The buckets of enterprise-project attachments, by enterprise project id.
+    enterprise_projects: Places,
     /// The Deny statements of every project attachment (applied when the request's project is unknown).
     project_denies: Bucket,
     /// The Deny statements of every enterprise-project attachment (applied when the request's enterprise
@@ -93,11 +94,11 @@ impl SetBuilder {
             match &policy.scope {
                 Scope::Global => set.global.add(id, &statement, false),
                 Scope::Project(pid) => {
-                    bucket_for(&mut set.projects, pid).add(id, &statement, false);
+                    set.projects.bucket_for(pid).add(id, &statement, false);
                     set.project_denies.add(id, &statement, true);
                 }
                 Scope::EnterpriseProject(eid) => {
-                    bucket_for(&mut set.enterprise_projects, eid).add(id, &statement, false);
+                    set.enterprise_projects.bucket_for(eid).add(id, &statement, false);
                     set.enterprise_project_denies.add(id, &statement, true);
                 }
             }
@@ -115,7 +116,9 @@ impl SetBuilder {
     }
 
     /// The set.
-    pub(crate) fn finish(self) -> PolicySet {
+    pub(crate) fn finish(mut self) -> PolicySet {
+        self.set.projects.seal();
+        self.set.enterprise_projects.seal();
         self.set
     }
 }
@@ -203,13 +206,13 @@ impl PolicySet {
     /// The attachments to project `id`.
     #[inline]
     pub(crate) fn project_bucket(&self, id: &str) -> Option<&Bucket> {
-        find_bucket(&self.projects, id)
+        self.projects.get(id)
     }
 
     /// The attachments to enterprise project `id`.
     #[inline]
     pub(crate) fn enterprise_project_bucket(&self, id: &str) -> Option<&Bucket> {
-        find_bucket(&self.enterprise_projects, id)
+        self.enterprise_projects.get(id)
     }
 
     /// The Deny statements of every project attachment.
@@ -223,23 +226,4 @@ impl PolicySet {
     pub(crate) fn enterprise_project_denies(&self) -> &Bucket {
         &self.enterprise_project_denies
     }
-}
-
-#[inline]
-fn find_bucket<'s>(buckets: &'s [(String, Bucket)], id: &str) -> Option<&'s Bucket> {
-    buckets
-        .binary_search_by(|(k, _)| k.as_str().cmp(id))
-        .ok()
-        .map(|i| &buckets[i].1)
-}
-
-fn bucket_for<'s>(buckets: &'s mut Vec<(String, Bucket)>, id: &str) -> &'s mut Bucket {
-    let i = match buckets.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
-        Ok(i) => i,
-        Err(i) => {
-            buckets.insert(i, (id.to_owned(), Bucket::default()));
-            i
-        }
-    };
-    &mut buckets[i].1
 }

@@ -36,9 +36,12 @@ struct Applicable<'s> {
 /// What a decision evaluates against, worked out once per request.
 struct Scopes<'s> {
     buckets: [Option<Applicable<'s>>; 3],
-    /// The unconditional Allow and Deny actions of the request's owners over the applicable buckets
-    /// (Allows only of granting ones); folded only for a request that names owners.
+    /// The unconditional Allow and Deny actions of the request's owners (everyone's, for a request
+    /// that names none) over the applicable buckets (Allows only of granting ones).
     folded: Masks,
+    /// The actions that some conditional statement of an applicable bucket covers (Allows only of
+    /// granting ones): for any other action the folded masks decide.
+    conditional: Masks,
 }
 
 impl PolicySet {
@@ -162,14 +165,13 @@ impl PolicySet {
             }
             let verdict = if S::ENABLED {
                 self.verdict_traced(&scopes, required.id(), required.action(), ctx, owners, now, sink)
-            } else if owners.lists().is_some() {
-                self.verdict_fast::<true, true>(&scopes, required.id(), ctx, owners, now, &memo)
-            } else if self.has_owners() {
-                // A request for everyone in a set with owners: skip the owners' statements.
-                self.verdict_fast::<false, true>(&scopes, required.id(), ctx, owners, now, &memo)
+            } else if owners.lists().is_some() || self.has_owners() {
+                // A request naming owners, or for everyone in a set with owners: skip the
+                // statements of other owners.
+                self.verdict_fast::<true>(&scopes, required.id(), ctx, owners, now, &memo)
             } else {
-                // Everyone's request on everyone's attachments: the buckets' own masks, nothing to skip.
-                self.verdict_fast::<false, false>(&scopes, required.id(), ctx, owners, now, &memo)
+                // Everyone's request on everyone's attachments: nothing to skip.
+                self.verdict_fast::<false>(&scopes, required.id(), ctx, owners, now, &memo)
             };
             match verdict {
                 ActionVerdict::Allow => {}
@@ -212,26 +214,32 @@ impl PolicySet {
             ),
         ];
         let mut folded = Masks::default();
-        if owners.lists().is_some() {
-            for scope in buckets.iter().flatten() {
-                let Masks { allow, deny } = scope.bucket.masks(owners);
-                folded.deny.union(deny);
-                if scope.grants {
-                    folded.allow.union(allow);
-                }
+        let mut conditional = Masks::default();
+        for scope in buckets.iter().flatten() {
+            let Masks { allow, deny } = scope.bucket.masks(owners);
+            let covered = scope.bucket.conditional();
+            folded.deny.union(deny);
+            conditional.deny.union(covered.deny);
+            if scope.grants {
+                folded.allow.union(allow);
+                conditional.allow.union(covered.allow);
             }
         }
-        Scopes { buckets, folded }
+        Scopes {
+            buckets,
+            folded,
+            conditional,
+        }
     }
 
-    /// Masks first (a few instructions each), conditions only when no mask decides: an unconditional
-    /// Deny in any applicable scope, then conditional Denies, then an unconditional Allow in a granting
-    /// scope, then conditional Allows. Explicit deny wins whatever the order, so the verdict is the
-    /// traced path's. With `FOLDED`, the masks are the ones folded over the request's owners, else the
-    /// buckets' own (everyone's); with `FILTER`, statements of owners other than the request's are
-    /// skipped (a set whose attachments are all everyone's has nothing to skip).
+    /// Masks first (a few instructions each), conditions only when no mask decides and some
+    /// conditional statement covers the action: an unconditional Deny in any applicable scope, then
+    /// conditional Denies, then an unconditional Allow in a granting scope, then conditional Allows.
+    /// Explicit deny wins whatever the order, so the verdict is the traced path's. With `FILTER`,
+    /// statements of owners other than the request's are skipped (a set whose attachments are all
+    /// everyone's has nothing to skip).
     #[inline]
-    fn verdict_fast<const FOLDED: bool, const FILTER: bool>(
+    fn verdict_fast<const FILTER: bool>(
         &self,
         scopes: &Scopes<'_>,
         action: ActionId,
@@ -248,64 +256,48 @@ impl PolicySet {
             (!FILTER || owners.contains(self.statement(s).owner()))
                 && effect_applies(self.block(s, ctx, now, memo))
         };
-        let denied = if FOLDED {
-            scopes.folded.deny.contains(action)
-        } else {
-            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
-            scopes
-                .buckets
-                .iter()
-                .flatten()
-                .any(|s| everyone(s).deny.contains(action))
-        };
-        if denied {
+        if scopes.folded.deny.contains(action) {
             return ActionVerdict::ExplicitDeny;
         }
-        for scope in scopes.buckets.iter().flatten() {
-            for &s in scope.bucket.conditional_denies(action) {
-                if applies(s, deny_applies) {
+        if scopes.conditional.deny.contains(action) {
+            for scope in scopes.buckets.iter().flatten() {
+                for &s in scope.bucket.conditional_denies(action) {
+                    if applies(s, deny_applies) {
+                        return ActionVerdict::ExplicitDeny;
+                    }
+                }
+                let denies = scope.bucket.indexed_denies().any(
+                    action,
+                    ctx,
+                    memo,
+                    |s| self.statement(s).actions(),
+                    |s| applies(s, deny_applies),
+                );
+                if denies {
                     return ActionVerdict::ExplicitDeny;
                 }
             }
-            let denies = scope.bucket.indexed_denies().any(
-                action,
-                ctx,
-                memo,
-                |s| self.statement(s).actions(),
-                |s| applies(s, deny_applies),
-            );
-            if denies {
-                return ActionVerdict::ExplicitDeny;
-            }
         }
-        let allowed = if FOLDED {
-            scopes.folded.allow.contains(action)
-        } else {
-            let everyone = |s: &Applicable<'_>| s.bucket.masks(Owners::default());
-            scopes
-                .buckets
-                .iter()
-                .flatten()
-                .any(|s| s.grants && everyone(s).allow.contains(action))
-        };
-        if allowed {
+        if scopes.folded.allow.contains(action) {
             return ActionVerdict::Allow;
         }
-        for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
-            for &s in scope.bucket.conditional_allows(action) {
-                if applies(s, allow_applies) {
+        if scopes.conditional.allow.contains(action) {
+            for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
+                for &s in scope.bucket.conditional_allows(action) {
+                    if applies(s, allow_applies) {
+                        return ActionVerdict::Allow;
+                    }
+                }
+                let allows = scope.bucket.indexed_allows().any(
+                    action,
+                    ctx,
+                    memo,
+                    |s| self.statement(s).actions(),
+                    |s| applies(s, allow_applies),
+                );
+                if allows {
                     return ActionVerdict::Allow;
                 }
-            }
-            let allows = scope.bucket.indexed_allows().any(
-                action,
-                ctx,
-                memo,
-                |s| self.statement(s).actions(),
-                |s| applies(s, allow_applies),
-            );
-            if allows {
-                return ActionVerdict::Allow;
             }
         }
         ActionVerdict::ImplicitDeny
