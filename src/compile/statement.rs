@@ -24,6 +24,14 @@ impl ActionSet {
     pub(crate) fn union(&mut self, other: ActionSet) {
         self.0 |= other.0;
     }
+    /// Whether some action is in both sets.
+    pub(crate) fn meets(self, other: ActionSet) -> bool {
+        self.0 & other.0 != 0
+    }
+    /// Takes the actions of `other` out of the set.
+    pub(crate) fn remove_all(&mut self, other: ActionSet) {
+        self.0 &= !other.0;
+    }
     /// Whether no action is in the set.
     pub(crate) fn is_empty(self) -> bool {
         self.0 == 0

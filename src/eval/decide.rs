@@ -17,7 +17,7 @@
 use time::OffsetDateTime;
 
 use crate::compile::condition::{Block, Memo, Outcome};
-use crate::compile::{Bucket, Masks, PolicySet, Scope};
+use crate::compile::{ActionSet, Bucket, Masks, PolicySet, Scope};
 use crate::eval::decision::{ActionVerdict, Decision, Reason, RequestError};
 use crate::eval::trace::{
     Explanation, NoTrace, ScopeNote, StatementOutcome, StatementRef, TraceEvent, TraceSink,
@@ -143,6 +143,11 @@ impl PolicySet {
         }
         if !operation.actions().iter().any(counted) {
             return Decision::new(Reason::Error(RequestError::SituationRequired));
+        }
+        if !S::ENABLED {
+            if let Some(reason) = by_masks(&scopes, operation.actions(), counted) {
+                return Decision::new(reason);
+            }
         }
         let now = if self.uses_current_time() {
             ctx.current_time().unwrap_or_else(OffsetDateTime::now_utc)
@@ -413,6 +418,38 @@ impl PolicySet {
             }
         }
     }
+}
+
+/// The decision when the folded masks settle every counted action, all at once: an explicit deny
+/// when some counted action is in a Deny mask; else, when no conditional statement covers a counted
+/// action (a conditional Deny could deny it, a conditional Allow could allow one no mask allows), an
+/// Allow if the Allow masks cover them all and an implicit deny if not. `None`: some action needs its
+/// conditions looked at, one by one.
+#[inline]
+fn by_masks(
+    scopes: &Scopes<'_>,
+    actions: &[RequiredAction],
+    counted: impl Fn(&RequiredAction) -> bool,
+) -> Option<Reason> {
+    let mut wanted = ActionSet::default();
+    for required in actions.iter().filter(|a| counted(a)) {
+        wanted.insert(required.id());
+    }
+    let Masks { allow, deny } = scopes.folded;
+    if wanted.meets(deny) {
+        return Some(Reason::ExplicitDeny);
+    }
+    let mut open = scopes.conditional.allow;
+    open.remove_all(allow);
+    open.union(scopes.conditional.deny);
+    if wanted.meets(open) {
+        return None;
+    }
+    Some(if wanted.is_subset(allow) {
+        Reason::Allow
+    } else {
+        Reason::ImplicitDeny
+    })
 }
 
 /// The bucket of a project or enterprise-project attachment that applies to an operation: none when the
