@@ -2,13 +2,20 @@
 //! that a change of that API is one edit here.
 
 use crate::{Case, Engine, common};
-use ims_iam::{Context, PolicySet, Reason, route};
+use ims_iam::{Context, PolicySet, Reason, RouteBuffer, Router, route};
 
-/// ims-iam's decision for one request, as the gateway makes it: route the raw target, then decide.
-/// `None` for a request error (a request that is not a decision).
+/// ims-iam's decision for one request, as the gateway makes it: route the raw target (percent-decoded
+/// values into the caller's buffer, reused from request to request, as `examples/hot_path.rs` does),
+/// then decide. `None` for a request error (a request that is not a decision).
 #[inline(always)]
-pub fn decide(set: &PolicySet, method: &str, target: &str, ctx: &Context<'_>) -> Option<bool> {
-    let m = route(method, target).ok()?;
+pub fn decide(
+    set: &PolicySet,
+    method: &str,
+    target: &str,
+    ctx: &Context<'_>,
+    buffer: &mut RouteBuffer,
+) -> Option<bool> {
+    let m = Router::default().route_in(method, target, buffer).ok()?;
     let decision = set.authorize(&ims_iam::Request::new(&m, ctx));
     if matches!(decision.reason(), Reason::Error(_)) {
         return None;
@@ -22,8 +29,15 @@ pub fn decide(set: &PolicySet, method: &str, target: &str, ctx: &Context<'_>) ->
 pub fn cases(set: &PolicySet) -> (Vec<Case>, usize) {
     let mut out = Vec::new();
     let mut skipped = 0;
+    let mut buffer = RouteBuffer::default();
     for request in common::requests(4) {
-        let Some(allowed) = decide(set, request.method, &request.target, &request.caller.context()) else {
+        let Some(allowed) = decide(
+            set,
+            request.method,
+            &request.target,
+            &request.caller.context(),
+            &mut buffer,
+        ) else {
             skipped += 1;
             continue;
         };
@@ -53,6 +67,7 @@ pub fn cases(set: &PolicySet) -> (Vec<Case>, usize) {
 pub struct Ours {
     set: PolicySet,
     requests: Vec<common::Request>,
+    buffer: RouteBuffer,
 }
 
 impl Ours {
@@ -60,6 +75,7 @@ impl Ours {
         Ours {
             set,
             requests: cases.iter().map(|c| c.request.clone()).collect(),
+            buffer: RouteBuffer::default(),
         }
     }
 }
@@ -67,6 +83,6 @@ impl Ours {
 impl Engine for Ours {
     fn decide(&mut self, case: usize) -> bool {
         let r = &self.requests[case];
-        decide(&self.set, r.method, &r.target, &r.caller.context()) == Some(true)
+        decide(&self.set, r.method, &r.target, &r.caller.context(), &mut self.buffer) == Some(true)
     }
 }
