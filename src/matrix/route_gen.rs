@@ -175,10 +175,10 @@ pub fn fast(by_method: &[Vec<usize>], parsed: &[Vec<TemplateSegment<'_>>]) -> Re
             if position + 1 < depth {
                 let _ = writeln!(
                     out,
-                    "    if w.close({position}, len)? {{\n        return Some(());\n    }}"
+                    "    if w.close({position}, after)? {{\n        return Some(());\n    }}"
                 );
             } else {
-                let _ = writeln!(out, "    w.close({position}, len)?.then_some(())");
+                let _ = writeln!(out, "    w.close({position}, after)?.then_some(())");
             }
         }
         out.push_str("}\n");
@@ -227,7 +227,8 @@ fn param_segments(out: &mut String, parsed: &[Vec<TemplateSegment<'_>>]) {
     out.push_str("];\n");
 }
 
-/// Writes the decision of one segment position of one method: `let len = ...;`.
+/// Writes the decision of one segment position of one method: `let after = ...;`, what follows the
+/// segment.
 fn segment(
     out: &mut String,
     list: &[usize],
@@ -260,7 +261,7 @@ fn segment(
         let first = char::from(literal.as_bytes().first().copied().unwrap_or_default());
         let _ = write!(
             arms,
-            "        b'{first}' if w.may({mask:#x}) && literal(s, b{literal:?}) => {{\n            w.keep({:#x});\n            {}\n        }}\n",
+            "        b'{first}' if w.may({mask:#x}) && literal(s, b{literal:?}) => {{\n            w.keep({:#x});\n            past::<{}>(s)\n        }}\n",
             mask | params,
             literal.len()
         );
@@ -280,7 +281,7 @@ fn segment(
     );
     let _ = write!(
         out,
-        "    // Segment {}.\n    let s = w.rest();\n    let len = match s.first().copied().unwrap_or_default() {{\n{arms}    }};\n",
+        "    // Segment {}.\n    let s = w.rest();\n    let after = match s.first().copied().unwrap_or_default() {{\n{arms}    }};\n",
         position + 1,
     );
     Ok(())
@@ -338,7 +339,7 @@ mod tests {
         // Segment 2: the literal `images` (bits 0 and 1; the parameter of bit 2 stays a candidate),
         // else 32 hex digits in place (bit 2's `project_id`), else a scan.
         assert!(
-            out.contains("b'i' if w.may(0x3) && literal(s, b\"images\") => {\n            w.keep(0x7);\n            6\n"),
+            out.contains("b'i' if w.may(0x3) && literal(s, b\"images\") => {\n            w.keep(0x7);\n            past::<6>(s)\n"),
             "{out}"
         );
         assert!(
@@ -355,7 +356,7 @@ mod tests {
             "{out}"
         );
         // Segment 4: a tag has no fixed format: scanned, and the walk ends there.
-        assert!(out.contains("_ => {\n            w.keep(0x4);\n            plain(s)?\n        }\n    };\n    w.close(3, len)?.then_some(())"), "{out}");
+        assert!(out.contains("_ => {\n            w.keep(0x4);\n            plain(s)?\n        }\n    };\n    w.close(3, after)?.then_some(())"), "{out}");
         // Where each operation's parameters are, and which need a format.
         assert!(
             out.contains(

@@ -26,7 +26,7 @@ include!(concat!(env!("OUT_DIR"), "/route_fast.rs"));
 
 /// Routes an ordinary target among the templates of `method` with formats checked, or gives up
 /// (`None`). When it routes, the matcher routes the same target to the same match.
-#[inline]
+#[inline(always)]
 pub(super) fn route(method: Method, target: &str, cloud: Cloud) -> Option<RouteMatch<'_>> {
     let bytes = target.as_bytes();
     if bytes.first() != Some(&b'/') || bytes.len() > MAX_TARGET_LEN {
@@ -70,33 +70,35 @@ fn formats_hold(operation: &Operation, target: &str, w: &Walk<'_>, unchecked: u8
         })
 }
 
-/// Room for where each segment starts and ends: a power of two above `MAX_SEGMENTS`, so that a
-/// position masked into it needs no bounds check.
+/// Room for where each segment ends: a power of two above `MAX_SEGMENTS`, so that a position
+/// masked into it needs no bounds check.
 const SLOTS: usize = (MAX_SEGMENTS + 1).next_power_of_two();
 
-/// The state of a walk: where the current segment starts, the templates every segment so far can
-/// be (bits in routing order), where each segment starts and ends, which segments had their format
-/// checked, and how many segments the path has.
+/// The state of a walk: the target from the current segment's start on, the templates every
+/// segment so far can be (bits in routing order), where each segment ends, which segments had their
+/// format checked, and how many segments the path has.
 pub(super) struct Walk<'a> {
-    bytes: &'a [u8],
-    at: usize,
+    rest: &'a [u8],
+    /// The target's length: the offset of `rest` is `len - rest.len()`.
+    len: usize,
     candidates: u64,
-    starts: [u16; SLOTS],
-    ends: [u16; SLOTS],
+    /// `seps[p]` is the offset of the `/` before segment `p`, `seps[p + 1]` where segment `p` ends
+    /// (a segment starts after the end of the one before it, and its `/`).
+    seps: [u16; SLOTS],
     checked: u8,
     count: usize,
 }
 
 impl<'a> Walk<'a> {
-    /// A walk of the path of `bytes` (which starts with `/`): every template is a candidate.
+    /// A walk of the path of `bytes` (which starts with `/`, at most `MAX_TARGET_LEN` bytes long):
+    /// every template is a candidate.
     #[inline(always)]
     fn new(bytes: &'a [u8]) -> Self {
         Walk {
-            bytes,
-            at: 1,
+            rest: bytes.get(1..).unwrap_or_default(),
+            len: bytes.len(),
             candidates: u64::MAX,
-            starts: [0; SLOTS],
-            ends: [0; SLOTS],
+            seps: [0; SLOTS],
             checked: 0,
             count: 0,
         }
@@ -105,14 +107,15 @@ impl<'a> Walk<'a> {
     /// Where segment `position` starts and ends.
     #[inline(always)]
     fn span(&self, position: u8) -> (u16, u16) {
-        let slot = usize::from(position) & (SLOTS - 1);
-        (self.starts[slot], self.ends[slot])
+        let slot = usize::from(position);
+        let before = self.seps[slot & (SLOTS - 1)];
+        (before.wrapping_add(1), self.seps[(slot + 1) & (SLOTS - 1)])
     }
 
     /// The target from the current segment's start on.
     #[inline(always)]
     fn rest(&self) -> &'a [u8] {
-        self.bytes.get(self.at..).unwrap_or_default()
+        self.rest
     }
 
     /// Whether some template of `mask` is still a candidate.
@@ -141,29 +144,29 @@ impl<'a> Walk<'a> {
         self.checked |= 1 << position;
     }
 
-    /// Closes segment `position`, `len` bytes long: `Some(true)` when the path ends there (a query
-    /// after it is checked), `Some(false)` when a `/` follows, `None` to give up.
+    /// Closes segment `position`, whose bytes end where `after` (the rest of the target) starts:
+    /// `Some(true)` when the path ends there (a query after it is checked), `Some(false)` when a
+    /// `/` follows, `None` to give up.
     #[inline(always)]
-    fn close(&mut self, position: usize, len: usize) -> Option<bool> {
+    fn close(&mut self, position: usize, after: &'a [u8]) -> Option<bool> {
         if self.candidates == 0 {
             return None;
         }
-        let end = self.at + len;
-        // Targets are at most `MAX_TARGET_LEN` bytes: offsets fit in `u16`.
-        *self.starts.get_mut(position)? = u16::try_from(self.at).ok()?;
-        *self.ends.get_mut(position)? = u16::try_from(end).ok()?;
-        match self.bytes.get(end) {
+        // Targets are at most `MAX_TARGET_LEN` (8 KiB) bytes: offsets fit in `u16` exactly.
+        let end = self.len.wrapping_sub(after.len()) as u16;
+        self.seps[(position + 1) & (SLOTS - 1)] = end;
+        match after.split_first() {
             None => {
                 self.count = position + 1;
                 Some(true)
             }
-            Some(b'/') => {
-                self.at = end + 1;
+            Some((b'/', tail)) => {
+                self.rest = tail;
                 Some(false)
             }
-            Some(b'?') => {
+            Some((b'?', query)) => {
                 self.count = position + 1;
-                query_ok(self.bytes.get(end + 1..)?).then_some(true)
+                query_ok(query).then_some(true)
             }
             Some(_) => None,
         }
@@ -176,38 +179,47 @@ fn ends(rest: &[u8]) -> bool {
     matches!(rest.first(), None | Some(b'/' | b'?'))
 }
 
-/// Whether the segment starting `s` is exactly `literal`.
+/// Whether the segment starting `s` is exactly `literal`: compared as one fixed-size array (a
+/// word load or two), then a terminator.
 #[inline(always)]
-fn literal(s: &[u8], literal: &[u8]) -> bool {
-    s.strip_prefix(literal).is_some_and(ends)
+fn literal<const N: usize>(s: &[u8], literal: &[u8; N]) -> bool {
+    s.split_first_chunk::<N>()
+        .is_some_and(|(head, rest)| head == literal && ends(rest))
 }
 
-/// The length of the segment starting `s` when it is a UUID (36).
+/// What follows the first `N` bytes of `s` (a literal that [`literal`] found there).
 #[inline(always)]
-fn uuid(s: &[u8]) -> Option<usize> {
+fn past<const N: usize>(s: &[u8]) -> &[u8] {
+    s.split_first_chunk::<N>().map_or(s, |(_, rest)| rest)
+}
+
+/// What follows the segment starting `s` when it is a UUID.
+#[inline(always)]
+fn uuid(s: &[u8]) -> Option<&[u8]> {
     let (id, rest) = s.split_first_chunk::<36>()?;
-    (is_uuid(id) && ends(rest)).then_some(36)
+    (is_uuid(id) && ends(rest)).then_some(rest)
 }
 
-/// The length of the segment starting `s` when it is 32 hex digits (32).
+/// What follows the segment starting `s` when it is 32 hex digits.
 #[inline(always)]
-fn hex32(s: &[u8]) -> Option<usize> {
+fn hex32(s: &[u8]) -> Option<&[u8]> {
     let (id, rest) = s.split_first_chunk::<32>()?;
-    (is_hex32(id) && ends(rest)).then_some(32)
+    (is_hex32(id) && ends(rest)).then_some(rest)
 }
 
-/// The length of the segment starting `s`, when it is plain bytes (no `%`, nothing refused), not
+/// What follows the segment starting `s`, when it is plain bytes (no `%`, nothing refused), not
 /// empty and not a dot segment.
 #[inline(always)]
-fn plain(s: &[u8]) -> Option<usize> {
+fn plain(s: &[u8]) -> Option<&[u8]> {
     let len = s
         .iter()
         .position(|&b| CLASS[usize::from(b)] != PLAIN)
         .unwrap_or(s.len());
-    if !ends(s.get(len..)?) || matches!(s.get(..len)?, b"" | b"." | b"..") {
+    let (segment, rest) = s.split_at_checked(len)?;
+    if !ends(rest) || matches!(segment, b"" | b"." | b"..") {
         return None;
     }
-    Some(len)
+    Some(rest)
 }
 
 /// Whether `c` is an ASCII hex digit (branch-free).
@@ -303,6 +315,7 @@ mod tests {
             with_tail.push(tail);
             let terminated = matches!(tail, b'/' | b'?');
             prop_assert_eq!(uuid(&with_tail).is_some(), is_uuid(&chunk) && terminated);
+            prop_assert_eq!(uuid(&with_tail).map(<[u8]>::len), (is_uuid(&chunk) && terminated).then_some(1));
             prop_assert_eq!(uuid(&id).is_some(), is_uuid(&chunk));
         }
 
@@ -356,9 +369,9 @@ mod tests {
 
     #[test]
     fn plain_segments_exclude_what_the_matcher_must_judge() {
-        assert_eq!(plain(b"env/x"), Some(3));
-        assert_eq!(plain(b"env?a"), Some(3));
-        assert_eq!(plain(b"env"), Some(3));
+        assert_eq!(plain(b"env/x"), Some(&b"/x"[..]));
+        assert_eq!(plain(b"env?a"), Some(&b"?a"[..]));
+        assert_eq!(plain(b"env"), Some(&b""[..]));
         for refused in [
             &b""[..],
             b"/x",
@@ -371,17 +384,18 @@ mod tests {
         ] {
             assert_eq!(plain(refused), None, "{:?}", String::from_utf8_lossy(refused));
         }
-        assert_eq!(plain(b"..."), Some(3));
+        assert_eq!(plain(b"..."), Some(&b""[..]));
+        assert_eq!(past::<6>(b"images/x"), b"/x");
     }
 
     #[test]
     fn ids_are_found_in_place() {
         let uuid_id = b"0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
-        assert_eq!(uuid(uuid_id), Some(36));
-        assert_eq!(uuid(&[&uuid_id[..], b"/tags"].concat()), Some(36));
+        assert_eq!(uuid(uuid_id), Some(&b""[..]));
+        assert_eq!(uuid(&[&uuid_id[..], b"/tags"].concat()), Some(&b"/tags"[..]));
         assert_eq!(uuid(&[&uuid_id[..], b"0"].concat()), None);
         assert_eq!(uuid(&uuid_id[..35]), None);
-        assert_eq!(hex32(b"0123456789ABCDEF0123456789abcdef?x=1"), Some(32));
+        assert_eq!(hex32(b"0123456789ABCDEF0123456789abcdef?x=1"), Some(&b"?x=1"[..]));
         assert_eq!(hex32(b"0123456789abcdef0123456789abcdeg"), None);
     }
 }
