@@ -277,7 +277,7 @@ fn segment(
     }
     let _ = write!(
         arms,
-        "        _ => {{\n            w.keep({params:#x});\n            plain(s)?\n        }}\n"
+        "        _ => {{\n            w.keep({params:#x});\n            w.plain(s, {position})?\n        }}\n"
     );
     let _ = write!(
         out,
@@ -356,7 +356,7 @@ mod tests {
             "{out}"
         );
         // Segment 4: a tag has no fixed format: scanned, and the walk ends there.
-        assert!(out.contains("_ => {\n            w.keep(0x4);\n            plain(s)?\n        }\n    };\n    w.close(3, after)?.then_some(())"), "{out}");
+        assert!(out.contains("_ => {\n            w.keep(0x4);\n            w.plain(s, 3)?\n        }\n    };\n    w.close(3, after)?.then_some(())"), "{out}");
         // Where each operation's parameters are, and which need a format.
         assert!(
             out.contains(

@@ -17,31 +17,24 @@
 //! byte, an empty or dot segment, more segments than any template of the method has, no winner, a
 //! format that fails. The query is only checked for refused bytes, 8 bytes at a time.
 
+use std::borrow::Cow;
+
 use super::RouteMatch;
+use super::escaped::decode_value;
 use super::matcher::{ORDER, WITH_LEN};
-use super::target::{CLASS, MAX_TARGET_LEN, PLAIN, REFUSED};
+use super::target::{CLASS, MAX_TARGET_LEN, PERCENT, PLAIN, REFUSED};
 use crate::matrix::{Cloud, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
 
 include!(concat!(env!("OUT_DIR"), "/route_fast.rs"));
 
 /// Routes an ordinary target among the templates of `method` with formats checked, or gives up
-/// (`None`). When it routes, the matcher routes the same target to the same match.
+/// (`None`). When it routes, the matcher routes the same target to the same match. A target with
+/// a `%` in a value is left to [`route_escaped`].
 #[inline(always)]
 pub(super) fn route(method: Method, target: &str, cloud: Cloud) -> Option<RouteMatch<'_>> {
-    let bytes = target.as_bytes();
-    if bytes.first() != Some(&b'/') || bytes.len() > MAX_TARGET_LEN {
-        return None;
-    }
-    let m = method as usize;
-    let mut w = Walk::new(bytes);
-    walk(m, &mut w)?;
-    let candidates = w.candidates & WITH_LEN.get(m)?.get(w.count)?;
-    let index = usize::from(*ORDER.get(m)?.get(candidates.trailing_zeros() as usize)?);
-    let operation = cloud.operations().get(index)?;
-    let &(positions, count, formatted) = PARAM_SEGMENTS.get(index)?;
-    // Formats that no in-place check proved (an `{version}`, an id where a literal matched).
-    let unchecked = formatted & !w.checked;
-    if unchecked != 0 && !formats_hold(operation, target, &w, unchecked) {
+    let mut w = Walk::new(target.as_bytes());
+    let (operation, (positions, count, _)) = winner(method, target, cloud, &mut w)?;
+    if w.escaped != 0 {
         return None;
     }
     let mut spans = [(0, 0); MAX_PARAMS];
@@ -49,6 +42,97 @@ pub(super) fn route(method: Method, target: &str, cloud: Cloud) -> Option<RouteM
         *span = w.span(position);
     }
     Some(RouteMatch::with_spans(operation, target, spans, count))
+}
+
+/// Routes a target that [`route`] gave up on because some values have a `%`: those values are
+/// decoded into `buffer`, which the match then borrows. Gives up (`Err`, handing `buffer` back)
+/// for anything the fast path does not route; when it routes, the matcher routes the same target
+/// to the same match.
+#[cold]
+#[inline(never)]
+pub(super) fn route_escaped<'a>(
+    method: Method,
+    target: &'a str,
+    cloud: Cloud,
+    buffer: &'a mut [u8],
+) -> Result<RouteMatch<'a>, &'a mut [u8]> {
+    let mut w = Walk::new(target.as_bytes());
+    match winner(method, target, cloud, &mut w) {
+        Some((operation, (positions, count, formatted))) if w.escaped != 0 => {
+            bind_escaped(operation, target, &w, (&positions, count, formatted), buffer)
+        }
+        _ => Err(buffer),
+    }
+}
+
+/// The parameters of an operation: their segment positions, how many, and the positions whose
+/// format is more than "any" (a row of `PARAM_SEGMENTS`).
+type ParamSegments = ([u8; MAX_PARAMS], u8, u8);
+
+/// Walks `target` (`w`, a walk of it) and finds the operation it routes to, its formats checked
+/// but for the values with a `%`; or `None`.
+#[inline(always)]
+fn winner(
+    method: Method,
+    target: &str,
+    cloud: Cloud,
+    w: &mut Walk<'_>,
+) -> Option<(&'static Operation, ParamSegments)> {
+    let bytes = target.as_bytes();
+    if bytes.first() != Some(&b'/') || bytes.len() > MAX_TARGET_LEN {
+        return None;
+    }
+    let m = method as usize;
+    walk(m, w)?;
+    let candidates = w.candidates & WITH_LEN.get(m)?.get(w.count)?;
+    let index = usize::from(*ORDER.get(m)?.get(candidates.trailing_zeros() as usize)?);
+    let operation = cloud.operations().get(index)?;
+    let params = *PARAM_SEGMENTS.get(index)?;
+    // Formats that no in-place check proved (an `{version}`, an id where a literal matched).
+    let unchecked = params.2 & !w.checked;
+    if unchecked != 0 && !formats_hold(operation, target, w, unchecked) {
+        return None;
+    }
+    Some((operation, params))
+}
+
+/// The match of a path with a `%` in some segments (all of them parameters of `operation`, which
+/// the walk kept as the only candidates there): each such value is decoded into `buffer` and
+/// checked as the matcher checks it, or the fast path gives up (a format other than "any" there,
+/// a malformed escape, a decoded value the matcher refuses, no room left in `buffer`).
+#[cold]
+#[inline(never)]
+fn bind_escaped<'a>(
+    operation: &'static Operation,
+    target: &'a str,
+    w: &Walk<'_>,
+    (positions, count, formatted): (&[u8], u8, u8),
+    buffer: &'a mut [u8],
+) -> Result<RouteMatch<'a>, &'a mut [u8]> {
+    if w.escaped & formatted != 0 {
+        return Err(buffer);
+    }
+    let mut m = RouteMatch::new(operation, target);
+    let mut used = 0;
+    for &position in positions.iter().take(usize::from(count)) {
+        let (start, end) = w.span(position);
+        let (start, end) = (usize::from(start), usize::from(end));
+        if w.escaped >> position & 1 == 1 {
+            let raw = target.as_bytes().get(start..end).unwrap_or_default();
+            let Some(len) = buffer.get_mut(used..).and_then(|out| decode_value(raw, out)) else {
+                return Err(buffer);
+            };
+            m.push_decoded(used..used + len);
+            used += len;
+        } else {
+            m.push_raw(start, end);
+        }
+    }
+    // Each value was checked to be UTF-8: so is the whole.
+    let decoded: &'a [u8] = buffer;
+    let text = std::str::from_utf8(decoded.get(..used).unwrap_or_default()).unwrap_or_default();
+    m.set_decoded(Cow::Borrowed(text));
+    Ok(m)
 }
 
 /// Whether the parameters of `operation` at the positions of `unchecked` have their formats.
@@ -86,6 +170,8 @@ pub(super) struct Walk<'a> {
     /// (a segment starts after the end of the one before it, and its `/`).
     seps: [u16; SLOTS],
     checked: u8,
+    /// The segments with a `%` (their values are decoded once the winner is known).
+    escaped: u8,
     count: usize,
 }
 
@@ -100,6 +186,7 @@ impl<'a> Walk<'a> {
             candidates: u64::MAX,
             seps: [0; SLOTS],
             checked: 0,
+            escaped: 0,
             count: 0,
         }
     }
@@ -207,19 +294,46 @@ fn hex32(s: &[u8]) -> Option<&[u8]> {
     (is_hex32(id) && ends(rest)).then_some(rest)
 }
 
-/// What follows the segment starting `s`, when it is plain bytes (no `%`, nothing refused), not
-/// empty and not a dot segment.
-#[inline(always)]
-fn plain(s: &[u8]) -> Option<&[u8]> {
+impl<'a> Walk<'a> {
+    /// What follows segment `position`, which starts `s`, when it is plain bytes (nothing refused),
+    /// not empty and not a dot segment; one with a `%` is marked escaped (its value is checked
+    /// when it is decoded), and what it ends at is left to [`Walk::close`].
+    #[inline(always)]
+    fn plain(&mut self, s: &'a [u8], position: usize) -> Option<&'a [u8]> {
+        let len = s
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != PLAIN)
+            .unwrap_or(s.len());
+        let (segment, rest) = s.split_at_checked(len)?;
+        if rest.first() == Some(&b'%') {
+            self.escaped |= 1 << position;
+            return Some(past_escaped(rest));
+        }
+        if matches!(segment, b"" | b"." | b"..") {
+            return None;
+        }
+        Some(rest)
+    }
+}
+
+/// What follows the plain bytes and `%` at the start of `s` (the rest of a segment with a `%`).
+#[cold]
+#[inline(never)]
+fn past_escaped(s: &[u8]) -> &[u8] {
     let len = s
         .iter()
-        .position(|&b| CLASS[usize::from(b)] != PLAIN)
+        .position(|&b| !matches!(CLASS[usize::from(b)], PLAIN | PERCENT))
         .unwrap_or(s.len());
-    let (segment, rest) = s.split_at_checked(len)?;
-    if !ends(rest) || matches!(segment, b"" | b"." | b"..") {
-        return None;
-    }
-    Some(rest)
+    s.split_at_checked(len).map_or(s, |(_, rest)| rest)
+}
+
+/// The segment's plain bytes as [`Walk::plain`] reads them (tests): what follows, or nothing for
+/// a segment that the fast path must leave to the matcher.
+#[cfg(test)]
+fn plain(s: &[u8]) -> Option<&[u8]> {
+    let mut w = Walk::new(b"/");
+    let rest = w.plain(s, 0)?;
+    (w.escaped == 0 && ends(rest)).then_some(rest)
 }
 
 /// Whether `c` is an ASCII hex digit (branch-free).

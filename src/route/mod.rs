@@ -58,6 +58,7 @@ mod buffer;
 #[cfg(test)]
 mod differential;
 mod error;
+mod escaped;
 mod fast;
 #[cfg(test)]
 mod fast_differential;
