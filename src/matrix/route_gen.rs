@@ -256,8 +256,12 @@ fn segment(
     // One arm per literal, dispatched on the segment's first byte (a literal is probed only when
     // that byte is its first); then the fixed formats; then the scan. An arm whose guard fails falls
     // through to the next arm that can apply, as the `if` chain it stands for would.
+    // The walk leaves the terminator after a literal to its `close`: a literal is probed before
+    // any shorter one that is a prefix of it (`v1.1` before `v1`), longest first.
+    let mut by_length: Vec<(&str, u64)> = literals.into_iter().collect();
+    by_length.sort_by_key(|&(literal, _)| std::cmp::Reverse(literal.len()));
     let mut arms = String::new();
-    for (literal, mask) in &literals {
+    for (literal, mask) in &by_length {
         let first = char::from(literal.as_bytes().first().copied().unwrap_or_default());
         let _ = write!(
             arms,

@@ -260,18 +260,19 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Whether `rest` is where a segment ends: at `/`, `?` or the end of the target.
-#[inline(always)]
+/// Whether `rest` is where a segment ends: at `/`, `?` or the end of the target (tests).
+#[cfg(test)]
 fn ends(rest: &[u8]) -> bool {
     matches!(rest.first(), None | Some(b'/' | b'?'))
 }
 
-/// Whether the segment starting `s` is exactly `literal`: compared as one fixed-size array (a
-/// word load or two), then a terminator.
+/// Whether the segment starting `s` starts with `literal`, compared as one fixed-size array (a
+/// word load or two). That the segment ends there is left to [`Walk::close`], which gives up
+/// otherwise (the generator probes a literal before any shorter one that is a prefix of it).
 #[inline(always)]
 fn literal<const N: usize>(s: &[u8], literal: &[u8; N]) -> bool {
     s.split_first_chunk::<N>()
-        .is_some_and(|(head, rest)| head == literal && ends(rest))
+        .is_some_and(|(head, _)| head == literal)
 }
 
 /// What follows the first `N` bytes of `s` (a literal that [`literal`] found there).
@@ -280,18 +281,20 @@ fn past<const N: usize>(s: &[u8]) -> &[u8] {
     s.split_first_chunk::<N>().map_or(s, |(_, rest)| rest)
 }
 
-/// What follows the segment starting `s` when it is a UUID.
+/// What follows the segment starting `s` when it starts with a UUID (that it ends there is left
+/// to [`Walk::close`]).
 #[inline(always)]
 fn uuid(s: &[u8]) -> Option<&[u8]> {
     let (id, rest) = s.split_first_chunk::<36>()?;
-    (is_uuid(id) && ends(rest)).then_some(rest)
+    is_uuid(id).then_some(rest)
 }
 
-/// What follows the segment starting `s` when it is 32 hex digits.
+/// What follows the segment starting `s` when it starts with 32 hex digits (that it ends there is
+/// left to [`Walk::close`]).
 #[inline(always)]
 fn hex32(s: &[u8]) -> Option<&[u8]> {
     let (id, rest) = s.split_first_chunk::<32>()?;
-    (is_hex32(id) && ends(rest)).then_some(rest)
+    is_hex32(id).then_some(rest)
 }
 
 impl<'a> Walk<'a> {
@@ -427,9 +430,7 @@ mod tests {
             prop_assert_eq!(is_uuid(&chunk), text.is_some_and(|t| ParamFormat::Uuid.accepts(t)));
             let mut with_tail = id.clone();
             with_tail.push(tail);
-            let terminated = matches!(tail, b'/' | b'?');
-            prop_assert_eq!(uuid(&with_tail).is_some(), is_uuid(&chunk) && terminated);
-            prop_assert_eq!(uuid(&with_tail).map(<[u8]>::len), (is_uuid(&chunk) && terminated).then_some(1));
+            prop_assert_eq!(uuid(&with_tail).map(<[u8]>::len), is_uuid(&chunk).then_some(1));
             prop_assert_eq!(uuid(&id).is_some(), is_uuid(&chunk));
         }
 
@@ -440,7 +441,7 @@ mod tests {
             prop_assert_eq!(is_hex32(&chunk), text.is_some_and(|t| ParamFormat::Hex32.accepts(t)));
             let mut with_tail = id.clone();
             with_tail.push(tail);
-            prop_assert_eq!(hex32(&with_tail).is_some(), is_hex32(&chunk) && matches!(tail, b'/' | b'?'));
+            prop_assert_eq!(hex32(&with_tail).map(<[u8]>::len), is_hex32(&chunk).then_some(1));
         }
 
         #[test]
@@ -472,11 +473,18 @@ mod tests {
     }
 
     #[test]
-    fn literals_need_a_terminator() {
+    fn literals_are_prefixes_and_close_needs_a_terminator() {
         assert!(literal(b"images", b"images"));
         assert!(literal(b"images/x", b"images"));
         assert!(literal(b"images?x", b"images"));
-        assert!(!literal(b"imagesx", b"images"));
+        assert!(literal(b"imagesx", b"images"));
+        let mut w = Walk::new(b"/imagesx");
+        assert_eq!(w.close(0, past::<6>(b"imagesx")), None);
+        let mut w = Walk::new(b"/images?a=1");
+        assert_eq!(w.close(0, past::<6>(b"images?a=1")), Some(true));
+        let mut w = Walk::new(b"/images/x");
+        assert_eq!(w.close(0, past::<6>(b"images/x")), Some(false));
+        assert_eq!((w.count, w.rest(), w.span(0)), (0, &b"x"[..], (1, 7)));
         assert!(!literal(b"image", b"images"));
         assert!(!literal(b"Images", b"images"));
     }
@@ -507,7 +515,7 @@ mod tests {
         let uuid_id = b"0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
         assert_eq!(uuid(uuid_id), Some(&b""[..]));
         assert_eq!(uuid(&[&uuid_id[..], b"/tags"].concat()), Some(&b"/tags"[..]));
-        assert_eq!(uuid(&[&uuid_id[..], b"0"].concat()), None);
+        assert_eq!(uuid(&[&uuid_id[..], b"0"].concat()), Some(&b"0"[..]));
         assert_eq!(uuid(&uuid_id[..35]), None);
         assert_eq!(hex32(b"0123456789ABCDEF0123456789abcdef?x=1"), Some(&b"?x=1"[..]));
         assert_eq!(hex32(b"0123456789abcdef0123456789abcdeg"), None);
