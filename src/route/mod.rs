@@ -60,6 +60,7 @@ mod differential;
 mod error;
 mod escaped;
 mod fast;
+mod fast_bytes;
 #[cfg(test)]
 mod fast_differential;
 mod matcher;
