@@ -36,13 +36,15 @@ fn agree(method: Method, target: &str) -> Result<bool, TestCaseError> {
     for cloud in Cloud::ALL {
         let router = Router::default().with_cloud(cloud);
         let slow = outcome(router.route_matcher_only(method, target));
-        if let Some(m) = fast::route(method, target, cloud) {
-            fast_routed = true;
-            let quick = outcome(Ok(m));
-            prop_assert!(
-                same(&quick, &slow),
-                "{method} {target:?} ({cloud:?}): fast {quick:?} != {slow:?}"
-            );
+        // The fast path with a buffer, and with one too short for most decoded values.
+        for room in [super::RouteBuffer::CAPACITY, 4] {
+            if let Some(quick) = fast_outcome(method, target, cloud, room) {
+                fast_routed |= room == super::RouteBuffer::CAPACITY;
+                prop_assert!(
+                    same(&quick, &slow),
+                    "{method} {target:?} ({cloud:?}, {room} bytes): fast {quick:?} != {slow:?}"
+                );
+            }
         }
         let whole = outcome(router.route(method.as_str(), target));
         prop_assert!(
@@ -57,6 +59,17 @@ fn agree(method: Method, target: &str) -> Result<bool, TestCaseError> {
         );
     }
     Ok(fast_routed)
+}
+
+/// What the fast path alone makes of a target, with `room` bytes for decoded values (`None`: it
+/// gives up).
+fn fast_outcome(method: Method, target: &str, cloud: Cloud, room: usize) -> Option<Outcome> {
+    let mut bytes = vec![0u8; room];
+    let m = match fast::route(method, target, cloud) {
+        Some(m) => m,
+        None => fast::route_escaped(method, target, cloud, &mut bytes).ok()?,
+    };
+    Some(outcome(Ok(m)))
 }
 
 /// Hex digits in either case.
@@ -230,15 +243,60 @@ fn what_the_fast_path_gives_up_on_the_matcher_decides() {
         (Method::Get, "/v2/images?a b"),
         (Method::Get, "/v2/images#x"),
         (Method::Get, "/a/b/c/d/e/f/g/h/i"),
-        (Method::Put, &format!("/v2/images/{image}/tags/a%2Fb")),
         (Method::Put, &format!("/v2/images/{image}/tags/a/b")),
+        // Escapes that the matcher refuses, or decodes where the fast path does not.
+        (Method::Put, &format!("/v2/images/{image}/tags/%2e%2e")),
+        (Method::Put, &format!("/v2/images/{image}/tags/.%2E")),
+        (Method::Put, &format!("/v2/images/{image}/tags/a%00")),
+        (Method::Put, &format!("/v2/images/{image}/tags/%C2%85")),
+        (Method::Put, &format!("/v2/images/{image}/tags/%FF")),
+        (Method::Put, &format!("/v2/images/{image}/tags/%E7%8E")),
+        (Method::Put, &format!("/v2/images/{image}/tags/a%2")),
+        (Method::Put, &format!("/v2/images/{image}/tags/%zz")),
+        (
+            Method::Put,
+            &format!("/v2/images/{image}/tags/{}", "%41".repeat(300)),
+        ),
+        (Method::Get, "/v2/images/0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d1%31"),
+        (Method::Get, "/v2/%30123456789abcdef0123456789abcdef/images/tags"),
     ] {
         assert!(
-            fast::route(method, target, Cloud::default()).is_none(),
+            fast_outcome(method, target, Cloud::default(), super::RouteBuffer::CAPACITY).is_none(),
             "{target}"
         );
         agree(method, target).unwrap();
     }
+}
+
+#[test]
+fn escaped_any_format_values_route_on_the_fast_path() {
+    let image = "0b3b6d4e-8f0a-4c1e-9a57-3c0b8f6f2d11";
+    for (tag, value) in [
+        ("a%2Fb", "a/b"),
+        ("%2Fb", "/b"),
+        ("a%2f", "a/"),
+        ("%41", "A"),
+        ("%252e", "%2e"),
+        ("%2e%2e%2e", "..."),
+        ("%E7%8E%AF%E5%A2%83", "环境"),
+    ] {
+        for (method, target) in [
+            (Method::Put, format!("/v2/images/{image}/tags/{tag}")),
+            (Method::Delete, format!("/v2/images/{image}/tags/{tag}?x=1")),
+        ] {
+            let quick = fast_outcome(method, &target, Cloud::default(), super::RouteBuffer::CAPACITY);
+            let Some(Ok((_, params))) = quick else {
+                panic!("{target} fell back: {quick:?}");
+            };
+            assert_eq!(params[1], ("tag", value.to_owned()), "{target}");
+            assert!(agree(method, &target).unwrap(), "{target}");
+        }
+    }
+    // A value longer than the room left falls back, and the matcher decodes it.
+    let long = format!("/v2/images/{image}/tags/{}", "%41".repeat(100));
+    assert!(fast_outcome(Method::Put, &long, Cloud::default(), 99).is_none());
+    assert!(fast_outcome(Method::Put, &long, Cloud::default(), 100).is_some());
+    agree(Method::Put, &long).unwrap();
 }
 
 proptest! {
@@ -261,6 +319,16 @@ proptest! {
         let version_ok = crate::ParamFormat::ApiVersion.accepts(&values.version);
         let refused_version = !version_ok && op.template().contains("{version}");
         prop_assert!(fast_routed || refused_version || op.template() == "/", "{target}");
+    }
+
+    #[test]
+    fn escaped_tags_agree(
+        op in (0..crate::operations().len()).prop_map(|i| &crate::operations()[i]),
+        values in values(),
+        tag in "([a-z.~-]|%[0-9a-fA-F]{2}|%(2[eE]|2[fF]|[cC]2|[eE][0-9]|[89][0-9]|7[fF]|0[0-9])|%[0-9g]?){1,8}",
+    ) {
+        let target = realistic(op, &Values { tag, ..values });
+        agree(op.method(), &target)?;
     }
 
     #[test]

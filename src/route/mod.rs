@@ -58,7 +58,9 @@ mod buffer;
 #[cfg(test)]
 mod differential;
 mod error;
+mod escaped;
 mod fast;
+mod fast_bytes;
 #[cfg(test)]
 mod fast_differential;
 mod matcher;

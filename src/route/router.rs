@@ -153,6 +153,14 @@ impl Router {
                 return Ok(m);
             }
         }
+        let buffer = if self.check_formats && target.as_bytes().contains(&b'%') {
+            match fast::route_escaped(method, target, self.cloud, buffer) {
+                Ok(m) => return Ok(m),
+                Err(buffer) => buffer,
+            }
+        } else {
+            buffer
+        };
         matcher::route(method, target, self.check_formats, self.cloud, buffer)
     }
 
