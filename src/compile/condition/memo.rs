@@ -253,3 +253,37 @@ impl<'s> Memo<'s> {
         parsed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use proptest::prelude::*;
+
+    use super::{Ip, parse_ip};
+
+    proptest! {
+        /// An address word gives back what parsing the value gives, for IPv4, IPv6 and other text.
+        #[test]
+        fn address_words_decode_to_the_parse(v4: u32, v6: u128, other in "[0-9a-f.:]{0,12}") {
+            let texts = [
+                Ipv4Addr::from(v4).to_string(),
+                Ipv6Addr::from(v6).to_string(),
+                Ipv4Addr::from(v4).to_ipv6_mapped().to_string(),
+                other,
+            ];
+            for text in &texts {
+                let parsed = parse_ip(text);
+                prop_assert_eq!(Ip::decode(Ip::encode(parsed), text), Some(parsed));
+            }
+            prop_assert_eq!(Ip::decode(0, &texts[0]), None);
+        }
+    }
+
+    #[test]
+    fn an_ipv4_word_keeps_every_octet() {
+        let a = IpAddr::V4(Ipv4Addr::new(255, 0, 128, 1));
+        assert_eq!(Ip::decode(Ip::encode(Some(a)), ""), Some(Some(a)));
+        assert_eq!(Ip::decode(Ip::encode(None), "x"), Some(None));
+    }
+}
