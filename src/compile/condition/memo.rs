@@ -3,7 +3,7 @@
 //! last statements' conditions.
 
 use std::cell::{Cell, OnceCell};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::KeySlots;
 use super::values::parse_ip;
@@ -20,46 +20,68 @@ use crate::request::Context;
 /// without conditions, or one decided by its masks) pays nothing more.
 pub(crate) struct Memo<'s> {
     keys: &'s KeySlots,
-    /// Where the context's inline entries' keys are, once a condition asked.
+    /// Where the context's inline entries' keys are, and their values as addresses, once a
+    /// condition asked.
     resolved: OnceCell<Resolved>,
-    /// Parsed addresses and statement outcomes, once one is asked or kept.
+    /// Statement outcomes, once one is asked or kept.
     cache: OnceCell<Cache>,
 }
 
-/// The context's inline entries mapped to their keys' slots.
+/// The context's inline entries mapped to their keys' slots, and their values parsed as addresses.
 struct Resolved {
     /// Per slot below [`MASKED_SLOTS`]: the inline entries holding values of its key (bit `i`:
-    /// entry `i`).
+    /// entry `i`). A key with one bit set and nothing past the inline entries has one value.
     masks: [u8; MASKED_SLOTS],
-    /// Per slot below [`MASKED_SLOTS`]: the inline entry holding the key's only value, if it has
-    /// one value and the context nothing past its inline entries, else [`NOT_SINGLE`].
-    singles: [u8; MASKED_SLOTS],
-    /// Per inline entry: its key's slot ([`NO_SLOT`] for a key no condition reads).
-    slots: [u32; Context::INLINE_VALUES],
-    /// How many inline entries there are.
-    len: usize,
+    /// Whether the context has entries past its inline ones.
+    spilled: bool,
+    /// Per inline entry: its value parsed as an IP address, once asked (see [`Ip`]).
+    ips: [Cell<u64>; Context::INLINE_VALUES],
+}
+
+/// A request value parsed as an IP address, as a [`Resolved::ips`] word: `0` not yet parsed,
+/// [`Ip::NONE`] not an address, [`Ip::V6`] an IPv6 address (parsed again when asked: rare), else an
+/// IPv4 address `a` as `u64::from(a) << 8 | Ip::V4`.
+struct Ip;
+
+impl Ip {
+    const NONE: u64 = 1;
+    const V6: u64 = 2;
+    const V4: u64 = 3;
+
+    /// The word for `parsed`.
+    #[inline]
+    fn encode(parsed: Option<IpAddr>) -> u64 {
+        match parsed {
+            None => Ip::NONE,
+            Some(IpAddr::V4(a)) => u64::from(u32::from(a)) << 8 | Ip::V4,
+            Some(IpAddr::V6(_)) => Ip::V6,
+        }
+    }
+
+    /// The address of word `word` (of the value `text`), or `None` when not yet parsed.
+    #[inline]
+    fn decode(word: u64, text: &str) -> Option<Option<IpAddr>> {
+        match word & 0xff {
+            0 => None,
+            Ip::NONE => Some(None),
+            Ip::V4 => Some(Some(IpAddr::V4(Ipv4Addr::from((word >> 8) as u32)))),
+            _ => Some(parse_ip(text)),
+        }
+    }
 }
 
 /// What conditions remember as they go.
 struct Cache {
-    /// Per inline entry: the value parsed as an IP address, once asked (`Some(None)`: not one).
-    ips: [Cell<Option<Option<IpAddr>>>; Context::INLINE_VALUES],
     /// Statement outcomes, direct-mapped by statement id: `id << 2 | code` (0: empty).
     outcomes: [Cell<u64>; OUTCOMES],
 }
 
 /// The slots whose entries a [`Memo`] keeps as a mask; past these, entries are found from their
-/// slots.
+/// keys' slots when asked.
 const MASKED_SLOTS: usize = 32;
 
 /// How many statement outcomes a [`Memo`] remembers.
 const OUTCOMES: usize = 8;
-
-/// The slot of a context entry whose key no condition of the set reads.
-const NO_SLOT: u32 = u32::MAX;
-
-/// A key with no value, or several.
-const NOT_SINGLE: u8 = u8::MAX;
 
 const _: () = assert!(Context::INLINE_VALUES <= 8, "an entry mask is a u8");
 
@@ -77,53 +99,50 @@ pub(crate) enum Block {
 impl Resolved {
     /// Maps each inline entry to its key's slot: one pass over the entries.
     #[cold]
+    #[inline(never)]
     fn new(keys: &KeySlots, ctx: &Context<'_>) -> Resolved {
-        let inline = ctx.inline_entries();
-        let spilled = ctx.spilled_entries().next().is_some();
-        let mut resolved = Resolved {
-            masks: [0; MASKED_SLOTS],
-            singles: [NOT_SINGLE; MASKED_SLOTS],
-            slots: [NO_SLOT; Context::INLINE_VALUES],
-            len: inline.len(),
-        };
-        for (i, ((key, _), cell)) in inline.iter().zip(&mut resolved.slots).enumerate() {
-            let slot = keys.slot_of(key).unwrap_or(NO_SLOT);
-            *cell = slot;
-            if let (Some(mask), Some(single)) = (
-                resolved.masks.get_mut(slot as usize),
-                resolved.singles.get_mut(slot as usize),
-            ) {
-                *single = if *mask == 0 { i as u8 } else { NOT_SINGLE };
+        let mut masks = [0u8; MASKED_SLOTS];
+        for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
+            if let Some(mask) = keys.slot_of(key).and_then(|slot| masks.get_mut(slot as usize)) {
                 *mask |= 1 << i;
             }
         }
-        if spilled {
-            resolved.singles = [NOT_SINGLE; MASKED_SLOTS];
+        Resolved {
+            masks,
+            spilled: ctx.spilled_entries().next().is_some(),
+            ips: [const { Cell::new(0) }; Context::INLINE_VALUES],
         }
-        resolved
     }
 
-    /// The inline entries holding values of key `slot` (bit `i`: entry `i`).
+    /// The inline entries of `ctx` holding values of key `slot` (bit `i`: entry `i`).
     #[inline]
-    fn entries(&self, slot: u32) -> u8 {
-        if let Some(&mask) = self.masks.get(slot as usize) {
-            return mask;
+    fn entries(&self, keys: &KeySlots, ctx: &Context<'_>, slot: u32) -> u8 {
+        match self.masks.get(slot as usize) {
+            Some(&mask) => mask,
+            None => entries_past_masks(keys, ctx, slot),
         }
-        let mut mask = 0u8;
-        for (i, &s) in self.slots.iter().take(self.len).enumerate() {
-            if s == slot {
-                mask |= 1 << i;
-            }
-        }
-        mask
     }
+}
+
+/// [`Resolved::entries`] of a slot past [`MASKED_SLOTS`] (a set with that many keys): each inline
+/// entry's key looked up again.
+#[cold]
+#[inline(never)]
+fn entries_past_masks(keys: &KeySlots, ctx: &Context<'_>, slot: u32) -> u8 {
+    let mut mask = 0u8;
+    for (i, (key, _)) in ctx.inline_entries().iter().enumerate() {
+        if keys.slot_of(key) == Some(slot) {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 impl Cache {
     #[cold]
+    #[inline(never)]
     fn new() -> Cache {
         Cache {
-            ips: [const { Cell::new(None) }; Context::INLINE_VALUES],
             outcomes: [const { Cell::new(0) }; OUTCOMES],
         }
     }
@@ -144,7 +163,7 @@ impl<'s> Memo<'s> {
     /// decision's context, the same at every call.
     #[inline]
     pub(super) fn entries(&self, ctx: &Context<'_>, slot: u32) -> u8 {
-        self.resolved(ctx).entries(slot)
+        self.resolved(ctx).entries(self.keys, ctx, slot)
     }
 
     #[inline]
@@ -156,8 +175,9 @@ impl<'s> Memo<'s> {
     /// slot one of the first [`MASKED_SLOTS`]).
     #[inline]
     pub(super) fn single(&self, ctx: &Context<'_>, slot: u32) -> Option<usize> {
-        let i = *self.resolved(ctx).singles.get(slot as usize)?;
-        (i != NOT_SINGLE).then_some(usize::from(i))
+        let resolved = self.resolved(ctx);
+        let mask = *resolved.masks.get(slot as usize)?;
+        (mask.is_power_of_two() && !resolved.spilled).then_some(mask.trailing_zeros() as usize)
     }
 
     /// The values of key `slot` in `ctx`, in the order given, each with its inline index if it has
@@ -217,17 +237,53 @@ impl<'s> Memo<'s> {
         block
     }
 
-    /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once.
+    /// Inline entry `i` (whose value is `text`) parsed as an IP address, parsed at most once (an
+    /// IPv6 address each time: rare). `i` comes from [`Memo::entries`] or [`Memo::single`], so the
+    /// entries are resolved.
     #[inline]
     pub(super) fn ip(&self, i: usize, text: &str) -> Option<IpAddr> {
-        let Some(cell) = self.cache().ips.get(i) else {
+        let Some(cell) = self.resolved.get().and_then(|r| r.ips.get(i)) else {
             return parse_ip(text);
         };
-        if let Some(known) = cell.get() {
+        if let Some(known) = Ip::decode(cell.get(), text) {
             return known;
         }
         let parsed = parse_ip(text);
-        cell.set(Some(parsed));
+        cell.set(Ip::encode(parsed));
         parsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use proptest::prelude::*;
+
+    use super::{Ip, parse_ip};
+
+    proptest! {
+        /// An address word gives back what parsing the value gives, for IPv4, IPv6 and other text.
+        #[test]
+        fn address_words_decode_to_the_parse(v4: u32, v6: u128, other in "[0-9a-f.:]{0,12}") {
+            let texts = [
+                Ipv4Addr::from(v4).to_string(),
+                Ipv6Addr::from(v6).to_string(),
+                Ipv4Addr::from(v4).to_ipv6_mapped().to_string(),
+                other,
+            ];
+            for text in &texts {
+                let parsed = parse_ip(text);
+                prop_assert_eq!(Ip::decode(Ip::encode(parsed), text), Some(parsed));
+            }
+            prop_assert_eq!(Ip::decode(0, &texts[0]), None);
+        }
+    }
+
+    #[test]
+    fn an_ipv4_word_keeps_every_octet() {
+        let a = IpAddr::V4(Ipv4Addr::new(255, 0, 128, 1));
+        assert_eq!(Ip::decode(Ip::encode(Some(a)), ""), Some(Some(a)));
+        assert_eq!(Ip::decode(Ip::encode(None), "x"), Some(None));
     }
 }
