@@ -53,14 +53,9 @@ impl Places {
     /// The bucket of `id`, if something is attached there.
     #[inline]
     pub(crate) fn get(&self, id: &str) -> Option<&Bucket> {
-        if self.index.is_empty() {
-            return if self.buckets.is_empty() {
-                None
-            } else {
-                self.search(id)
-            };
-        }
-        let mask = self.index.len() - 1;
+        let Some(mask) = self.index.len().checked_sub(1) else {
+            return self.search(id);
+        };
         let mut at = place(hash_bytes(SEED, id.as_bytes()), mask);
         // At most every place once: the table always has an empty one.
         for _ in 0..self.index.len() {
@@ -74,9 +69,17 @@ impl Places {
         None
     }
 
-    /// The bucket of `id` by binary search (a set that was not sealed).
-    #[cold]
+    /// The bucket of `id` by binary search (a set without buckets, or not sealed).
+    #[inline]
     fn search(&self, id: &str) -> Option<&Bucket> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        self.search_sorted(id)
+    }
+
+    #[cold]
+    fn search_sorted(&self, id: &str) -> Option<&Bucket> {
         self.buckets
             .binary_search_by(|(k, _)| k.as_str().cmp(id))
             .ok()

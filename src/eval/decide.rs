@@ -141,11 +141,15 @@ impl PolicySet {
         if operation.actions().is_empty() {
             return Decision::new(Reason::NoActionRequired);
         }
-        if !operation.actions().iter().any(counted) {
+        let mut wanted = ActionSet::default();
+        for required in operation.actions().iter().filter(|a| counted(a)) {
+            wanted.insert(required.id());
+        }
+        if wanted.is_empty() {
             return Decision::new(Reason::Error(RequestError::SituationRequired));
         }
         if !S::ENABLED {
-            if let Some(reason) = by_masks(&scopes, operation.actions(), counted) {
+            if let Some(reason) = by_masks(&scopes, wanted) {
                 return Decision::new(reason);
             }
         }
@@ -194,7 +198,7 @@ impl PolicySet {
     }
 
     /// The applicable buckets, and the owners' unconditional masks over them.
-    #[inline]
+    #[inline(always)]
     fn scopes(
         &self,
         operation: &Operation,
@@ -420,21 +424,13 @@ impl PolicySet {
     }
 }
 
-/// The decision when the folded masks settle every counted action, all at once: an explicit deny
+/// The decision when the folded masks settle every counted action (`wanted`), all at once: an explicit deny
 /// when some counted action is in a Deny mask; else, when no conditional statement covers a counted
 /// action (a conditional Deny could deny it, a conditional Allow could allow one no mask allows), an
 /// Allow if the Allow masks cover them all and an implicit deny if not. `None`: some action needs its
 /// conditions looked at, one by one.
-#[inline]
-fn by_masks(
-    scopes: &Scopes<'_>,
-    actions: &[RequiredAction],
-    counted: impl Fn(&RequiredAction) -> bool,
-) -> Option<Reason> {
-    let mut wanted = ActionSet::default();
-    for required in actions.iter().filter(|a| counted(a)) {
-        wanted.insert(required.id());
-    }
+#[inline(always)]
+fn by_masks(scopes: &Scopes<'_>, wanted: ActionSet) -> Option<Reason> {
     let Masks { allow, deny } = scopes.folded;
     if wanted.meets(deny) {
         return Some(Reason::ExplicitDeny);
