@@ -8,7 +8,8 @@
 
 use crate::fold::folded;
 
-const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+/// FxHash's multiplier.
+pub(crate) const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[inline]
 fn mix(h: u64, x: u64) -> u64 {

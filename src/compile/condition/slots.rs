@@ -21,14 +21,12 @@
 //! than 16 bytes is placed by the hash of its whole folded text (so that long names sharing their
 //! ends do not pile up in one run of the table) and compared in full after its print.
 
-use crate::compile::hash::{eq_ascii_folded, hash_folded, lower_ascii, place, tail, word};
+// `K`: the multiplier of the print's hash (FxHash's).
+use crate::compile::hash::{K, eq_ascii_folded, hash_folded, lower_ascii, place, tail, word};
 use crate::fold::{eq_folded, folded};
 
 /// The seed of key-name hashes.
 const SEED: u64 = 0x6b65_7973;
-
-/// The multiplier of the print's hash (FxHash's).
-const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 /// Names of at most this many folded bytes are identified by their print alone.
 const SHORT: usize = 16;
