@@ -35,7 +35,10 @@ struct Applicable<'s> {
 
 /// What a decision evaluates against, worked out once per request.
 struct Scopes<'s> {
-    buckets: [Option<Applicable<'s>>; 3],
+    /// The global attachments (always applicable, always granting).
+    global: &'s Bucket,
+    /// The applicable project and enterprise-project buckets, if any.
+    scoped: [Option<Applicable<'s>>; 2],
     /// The unconditional Allow and Deny actions of the request's owners (everyone's, for a request
     /// that names none) over the applicable buckets (Allows only of granting ones).
     folded: Masks,
@@ -206,25 +209,29 @@ impl PolicySet {
         enterprise_project: Option<&str>,
         owners: Owners<'_>,
     ) -> Scopes<'_> {
-        let buckets = [
-            Some(Applicable {
-                bucket: self.global_bucket(),
-                grants: true,
-            }),
+        let global = self.global_bucket();
+        // A kind of attachment the set has none of applies nothing: no lookup, no folding.
+        let project_scope = if self.has_project_attachments() {
             scoped(
                 operation.iam_project(),
                 project.map(|p| self.project_bucket(p)),
                 self.project_denies(),
-            ),
+            )
+        } else {
+            None
+        };
+        let enterprise_scope = if self.has_enterprise_project_attachments() {
             scoped(
                 operation.enterprise_project(),
                 enterprise_project.map(|e| self.enterprise_project_bucket(e)),
                 self.enterprise_project_denies(),
-            ),
-        ];
-        let mut folded = Masks::default();
-        let mut conditional = Masks::default();
-        for scope in buckets.iter().flatten() {
+            )
+        } else {
+            None
+        };
+        let mut folded = global.masks(owners);
+        let mut conditional = global.conditional();
+        for scope in [project_scope, enterprise_scope].iter().flatten() {
             let Masks { allow, deny } = scope.bucket.masks(owners);
             let covered = scope.bucket.conditional();
             folded.deny.union(deny);
@@ -235,7 +242,8 @@ impl PolicySet {
             }
         }
         Scopes {
-            buckets,
+            global,
+            scoped: [project_scope, enterprise_scope],
             folded,
             conditional,
         }
@@ -269,7 +277,7 @@ impl PolicySet {
             return ActionVerdict::ExplicitDeny;
         }
         if scopes.conditional.deny.contains(action) {
-            for scope in scopes.buckets.iter().flatten() {
+            for scope in scopes.buckets() {
                 for &s in scope.bucket.conditional_denies(action) {
                     if applies(s, deny_applies) {
                         return ActionVerdict::ExplicitDeny;
@@ -291,7 +299,7 @@ impl PolicySet {
             return ActionVerdict::Allow;
         }
         if scopes.conditional.allow.contains(action) {
-            for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
+            for scope in scopes.buckets().filter(|s| s.grants) {
                 for &s in scope.bucket.conditional_allows(action) {
                     if applies(s, allow_applies) {
                         return ActionVerdict::Allow;
@@ -334,7 +342,7 @@ impl PolicySet {
     ) -> ActionVerdict {
         let mut denied = false;
         let mut allowed = false;
-        for scope in scopes.buckets.iter().flatten() {
+        for scope in scopes.buckets() {
             for &s in scope.bucket.statements() {
                 let st = self.statement(s);
                 if !owners.contains(st.owner())
@@ -421,6 +429,18 @@ impl PolicySet {
                 });
             }
         }
+    }
+}
+
+impl<'s> Scopes<'s> {
+    /// The applicable buckets: the global one, then the project's and the enterprise project's.
+    #[inline]
+    fn buckets(&self) -> impl Iterator<Item = Applicable<'s>> + '_ {
+        std::iter::once(Applicable {
+            bucket: self.global,
+            grants: true,
+        })
+        .chain(self.scoped.iter().flatten().copied())
     }
 }
 
