@@ -211,24 +211,16 @@ impl PolicySet {
     ) -> Scopes<'_> {
         let global = self.global_bucket();
         // A kind of attachment the set has none of applies nothing: no lookup, no folding.
-        let project_scope = if self.has_project_attachments() {
-            scoped(
-                operation.iam_project(),
-                project.map(|p| self.project_bucket(p)),
-                self.project_denies(),
-            )
-        } else {
-            None
-        };
-        let enterprise_scope = if self.has_enterprise_project_attachments() {
-            scoped(
-                operation.enterprise_project(),
-                enterprise_project.map(|e| self.enterprise_project_bucket(e)),
-                self.enterprise_project_denies(),
-            )
-        } else {
-            None
-        };
+        let project_scope = scoped(
+            operation.iam_project() && self.has_project_attachments(),
+            || project.map(|p| self.project_bucket(p)),
+            self.project_denies(),
+        );
+        let enterprise_scope = scoped(
+            operation.enterprise_project() && self.has_enterprise_project_attachments(),
+            || enterprise_project.map(|e| self.enterprise_project_bucket(e)),
+            self.enterprise_project_denies(),
+        );
         let mut folded = global.masks(owners);
         let mut conditional = global.conditional();
         for scope in [project_scope, enterprise_scope].iter().flatten() {
@@ -469,14 +461,19 @@ fn by_masks(scopes: &Scopes<'_>, wanted: ActionSet) -> Option<Reason> {
 }
 
 /// The bucket of a project or enterprise-project attachment that applies to an operation: none when the
-/// operation's flag is off; the named scope's bucket (which grants) when the request names one (none if
+/// operation's flag is off (or the set has no attachment of that kind: `named` is then not looked up); the named scope's bucket (which grants) when the request names one (none if
 /// nothing is attached there); when the request's scope of that kind is unknown, the Deny statements of
 /// every attachment of that kind (which cannot grant).
-fn scoped<'s>(flag: bool, named: Option<Option<&'s Bucket>>, denies: &'s Bucket) -> Option<Applicable<'s>> {
+#[inline(always)]
+fn scoped<'s>(
+    flag: bool,
+    named: impl FnOnce() -> Option<Option<&'s Bucket>>,
+    denies: &'s Bucket,
+) -> Option<Applicable<'s>> {
     if !flag {
         return None;
     }
-    match named {
+    match named() {
         Some(bucket) => bucket.map(|bucket| Applicable { bucket, grants: true }),
         None => Some(Applicable {
             bucket: denies,
