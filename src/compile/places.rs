@@ -50,6 +50,12 @@ impl Places {
         self.index = index;
     }
 
+    /// Whether no policy is attached at any scope of this kind.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.buckets.is_empty()
+    }
+
     /// The bucket of `id`, if something is attached there.
     #[inline]
     pub(crate) fn get(&self, id: &str) -> Option<&Bucket> {

@@ -203,6 +203,18 @@ impl PolicySet {
         &self.global
     }
 
+    /// Whether some policy is attached to a project.
+    #[inline]
+    pub(crate) fn has_project_attachments(&self) -> bool {
+        !self.projects.is_empty()
+    }
+
+    /// Whether some policy is attached to an enterprise project.
+    #[inline]
+    pub(crate) fn has_enterprise_project_attachments(&self) -> bool {
+        !self.enterprise_projects.is_empty()
+    }
+
     /// The attachments to project `id`.
     #[inline]
     pub(crate) fn project_bucket(&self, id: &str) -> Option<&Bucket> {

@@ -35,7 +35,10 @@ struct Applicable<'s> {
 
 /// What a decision evaluates against, worked out once per request.
 struct Scopes<'s> {
-    buckets: [Option<Applicable<'s>>; 3],
+    /// The global attachments (always applicable, always granting).
+    global: &'s Bucket,
+    /// The applicable project and enterprise-project buckets, if any.
+    scoped: [Option<Applicable<'s>>; 2],
     /// The unconditional Allow and Deny actions of the request's owners (everyone's, for a request
     /// that names none) over the applicable buckets (Allows only of granting ones).
     folded: Masks,
@@ -206,25 +209,21 @@ impl PolicySet {
         enterprise_project: Option<&str>,
         owners: Owners<'_>,
     ) -> Scopes<'_> {
-        let buckets = [
-            Some(Applicable {
-                bucket: self.global_bucket(),
-                grants: true,
-            }),
-            scoped(
-                operation.iam_project(),
-                project.map(|p| self.project_bucket(p)),
-                self.project_denies(),
-            ),
-            scoped(
-                operation.enterprise_project(),
-                enterprise_project.map(|e| self.enterprise_project_bucket(e)),
-                self.enterprise_project_denies(),
-            ),
-        ];
-        let mut folded = Masks::default();
-        let mut conditional = Masks::default();
-        for scope in buckets.iter().flatten() {
+        let global = self.global_bucket();
+        // A kind of attachment the set has none of applies nothing: no lookup, no folding.
+        let project_scope = scoped(
+            operation.iam_project() && self.has_project_attachments(),
+            || project.map(|p| self.project_bucket(p)),
+            self.project_denies(),
+        );
+        let enterprise_scope = scoped(
+            operation.enterprise_project() && self.has_enterprise_project_attachments(),
+            || enterprise_project.map(|e| self.enterprise_project_bucket(e)),
+            self.enterprise_project_denies(),
+        );
+        let mut folded = global.masks(owners);
+        let mut conditional = global.conditional();
+        for scope in [project_scope, enterprise_scope].iter().flatten() {
             let Masks { allow, deny } = scope.bucket.masks(owners);
             let covered = scope.bucket.conditional();
             folded.deny.union(deny);
@@ -235,7 +234,8 @@ impl PolicySet {
             }
         }
         Scopes {
-            buckets,
+            global,
+            scoped: [project_scope, enterprise_scope],
             folded,
             conditional,
         }
@@ -269,7 +269,7 @@ impl PolicySet {
             return ActionVerdict::ExplicitDeny;
         }
         if scopes.conditional.deny.contains(action) {
-            for scope in scopes.buckets.iter().flatten() {
+            for scope in scopes.buckets() {
                 for &s in scope.bucket.conditional_denies(action) {
                     if applies(s, deny_applies) {
                         return ActionVerdict::ExplicitDeny;
@@ -291,7 +291,7 @@ impl PolicySet {
             return ActionVerdict::Allow;
         }
         if scopes.conditional.allow.contains(action) {
-            for scope in scopes.buckets.iter().flatten().filter(|s| s.grants) {
+            for scope in scopes.buckets().filter(|s| s.grants) {
                 for &s in scope.bucket.conditional_allows(action) {
                     if applies(s, allow_applies) {
                         return ActionVerdict::Allow;
@@ -334,7 +334,7 @@ impl PolicySet {
     ) -> ActionVerdict {
         let mut denied = false;
         let mut allowed = false;
-        for scope in scopes.buckets.iter().flatten() {
+        for scope in scopes.buckets() {
             for &s in scope.bucket.statements() {
                 let st = self.statement(s);
                 if !owners.contains(st.owner())
@@ -424,6 +424,18 @@ impl PolicySet {
     }
 }
 
+impl<'s> Scopes<'s> {
+    /// The applicable buckets: the global one, then the project's and the enterprise project's.
+    #[inline]
+    fn buckets(&self) -> impl Iterator<Item = Applicable<'s>> + '_ {
+        std::iter::once(Applicable {
+            bucket: self.global,
+            grants: true,
+        })
+        .chain(self.scoped.iter().flatten().copied())
+    }
+}
+
 /// The decision when the folded masks settle every counted action (`wanted`), all at once: an explicit deny
 /// when some counted action is in a Deny mask; else, when no conditional statement covers a counted
 /// action (a conditional Deny could deny it, a conditional Allow could allow one no mask allows), an
@@ -449,14 +461,19 @@ fn by_masks(scopes: &Scopes<'_>, wanted: ActionSet) -> Option<Reason> {
 }
 
 /// The bucket of a project or enterprise-project attachment that applies to an operation: none when the
-/// operation's flag is off; the named scope's bucket (which grants) when the request names one (none if
+/// operation's flag is off (or the set has no attachment of that kind: `named` is then not looked up); the named scope's bucket (which grants) when the request names one (none if
 /// nothing is attached there); when the request's scope of that kind is unknown, the Deny statements of
 /// every attachment of that kind (which cannot grant).
-fn scoped<'s>(flag: bool, named: Option<Option<&'s Bucket>>, denies: &'s Bucket) -> Option<Applicable<'s>> {
+#[inline(always)]
+fn scoped<'s>(
+    flag: bool,
+    named: impl FnOnce() -> Option<Option<&'s Bucket>>,
+    denies: &'s Bucket,
+) -> Option<Applicable<'s>> {
     if !flag {
         return None;
     }
-    match named {
+    match named() {
         Some(bucket) => bucket.map(|bucket| Applicable { bucket, grants: true }),
         None => Some(Applicable {
             bucket: denies,
