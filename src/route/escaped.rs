@@ -1,37 +1,17 @@
-//! The fast path's decoding of a parameter value with a `%`: checked as the matcher checks a
-//! segment (`target::check_segment`) and decoded as it decodes one (`target::decode_into`), in one
-//! pass, straight into the caller's buffer.
+//! The fast path's decoding of a parameter value with a `%`: checked and decoded by the matcher's
+//! own check (`target::decode_checked`), straight into the caller's buffer.
+
+use super::target::decode_checked;
 
 /// Decodes `raw`, one path segment of plain bytes and `%` escapes, to the front of `out`, and
-/// returns the decoded length when the matcher would take it as an any-format parameter's value:
-/// every `%` followed by two hex digits, the decoded bytes UTF-8 without control characters, not a
-/// dot segment. `None` (leave it to the matcher) for anything else, and when `out` is too short.
+/// returns the decoded length when the matcher would take it as an any-format parameter's value (the
+/// matcher's own check, `target::decode_checked`). `None` (leave it to the matcher) for anything
+/// else, and when `out` is too short.
 pub(super) fn decode_value(raw: &[u8], out: &mut [u8]) -> Option<usize> {
-    let mut len = 0;
-    let mut rest = raw;
-    while let Some((&b, tail)) = rest.split_first() {
-        let byte = if b == b'%' {
-            let (&[high, low], tail) = tail.split_first_chunk::<2>()?;
-            rest = tail;
-            hex(high)? << 4 | hex(low)?
-        } else {
-            rest = tail;
-            b
-        };
-        *out.get_mut(len)? = byte;
-        len += 1;
-    }
-    let value = std::str::from_utf8(out.get(..len)?).ok()?;
-    if value.is_empty() || matches!(value, "." | "..") || value.chars().any(char::is_control) {
+    if raw.is_empty() {
         return None;
     }
-    Some(len)
-}
-
-/// The value of a hex digit.
-#[inline(always)]
-fn hex(c: u8) -> Option<u8> {
-    char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    decode_checked(raw, out).ok()
 }
 
 #[cfg(test)]

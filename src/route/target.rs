@@ -77,6 +77,50 @@ pub(super) fn first_refused(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|k| from + k)
 }
 
+/// Why an escaped segment's value is refused (rule 4), or cannot be decoded where asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Undecodable {
+    /// The `%` at this index of the raw segment is not followed by two hex digits.
+    Escape(usize),
+    /// The decoded value is longer than the room given for it.
+    NoRoom,
+    /// The decoded bytes are not UTF-8.
+    Utf8,
+    /// The decoded value has a control character.
+    Control,
+    /// The decoded value is `.` or `..`.
+    Dot,
+}
+
+/// Decodes `raw`, one path segment of plain bytes and `%` escapes, to the front of `out`, and checks
+/// the value as rule 4 wants it: every `%` followed by two hex digits (the first that is not is the
+/// fault), the decoded bytes UTF-8, without control characters, not a dot segment. Returns the
+/// decoded length. The one check of escaped segments, for the matcher and the fast path alike.
+pub(super) fn decode_checked(raw: &[u8], out: &mut [u8]) -> Result<usize, Undecodable> {
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        if b == b'%' {
+            let hex = |j: usize| raw.get(j).is_some_and(u8::is_ascii_hexdigit);
+            if !(hex(i + 1) && hex(i + 2)) {
+                return Err(Undecodable::Escape(i));
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    let len = decode_into(raw, out);
+    let value = out.get(..len).ok_or(Undecodable::NoRoom)?;
+    let value = std::str::from_utf8(value).map_err(|_| Undecodable::Utf8)?;
+    if value.chars().any(char::is_control) {
+        return Err(Undecodable::Control);
+    }
+    if matches!(value, "." | "..") {
+        return Err(Undecodable::Dot);
+    }
+    Ok(len)
+}
+
 /// Checks one raw segment (number `segment`, starting at byte `offset`, `escaped` if it has a `%`):
 /// not empty, escapes well-formed, decoded value UTF-8 without control characters, not a dot segment.
 #[inline(never)]
@@ -89,26 +133,10 @@ pub(super) fn check_segment(
     if raw.is_empty() {
         return Err(RouteError::EmptySegment { segment, offset });
     }
-    let dot = |value: &[u8]| value == b"." || value == b"..";
-    let is_dot = if escaped {
+    let fault = if escaped {
         let bytes = raw.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
-                if !(hex(i + 1) && hex(i + 2)) {
-                    return Err(RouteError::InvalidEscape {
-                        segment,
-                        offset: offset + i,
-                    });
-                }
-                i += 3;
-            } else {
-                i += 1;
-            }
-        }
-        // Each (well-formed) escape is three raw bytes for one decoded byte: values that decode to
-        // at most 256 bytes decode on the stack.
+        // Each escape is three raw bytes for one decoded byte: values that decode to at most 256
+        // bytes decode on the stack (a malformed escape is found before anything is decoded).
         let decoded_len = bytes
             .len()
             .saturating_sub(2 * bytes.iter().filter(|&&b| b == b'%').count());
@@ -121,24 +149,26 @@ pub(super) fn check_segment(
                 &mut long
             }
         };
-        let len = decode_into(bytes, out);
-        let decoded = std::str::from_utf8(out.get(..len).unwrap_or_default())
-            .map_err(|_| RouteError::InvalidUtf8 { segment, offset })?;
-        if decoded.chars().any(char::is_control) {
-            return Err(RouteError::ControlCharacter { segment, offset });
-        }
-        dot(decoded.as_bytes())
+        decode_checked(bytes, out).err()
     } else {
-        dot(raw.as_bytes())
+        matches!(raw, "." | "..").then_some(Undecodable::Dot)
     };
-    if is_dot {
-        return Err(RouteError::DotSegment {
+    match fault {
+        None => Ok(()),
+        Some(Undecodable::Escape(i)) => Err(RouteError::InvalidEscape {
+            segment,
+            offset: offset + i,
+        }),
+        // Well-formed escapes decode to exactly `decoded_len` bytes, so there is always room; were
+        // there not, the segment is refused all the same.
+        Some(Undecodable::Utf8 | Undecodable::NoRoom) => Err(RouteError::InvalidUtf8 { segment, offset }),
+        Some(Undecodable::Control) => Err(RouteError::ControlCharacter { segment, offset }),
+        Some(Undecodable::Dot) => Err(RouteError::DotSegment {
             segment,
             offset,
             raw: raw.to_owned(),
-        });
+        }),
     }
-    Ok(())
 }
 
 /// Percent-decodes `raw` (whose escapes are well-formed) into `out`, which is at least as long;
