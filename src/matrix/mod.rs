@@ -8,6 +8,7 @@ mod cloud;
 mod example;
 #[cfg(test)]
 mod generate;
+mod ids;
 #[cfg(feature = "import")]
 pub mod import;
 #[cfg(any(test, feature = "import"))]
@@ -25,6 +26,7 @@ mod template;
 use std::fmt;
 
 pub use cloud::{Basis, Cloud};
+pub(crate) use ids::{is_hex32, is_uuid};
 
 include!(concat!(env!("OUT_DIR"), "/matrix.rs"));
 
@@ -301,18 +303,8 @@ impl ParamFormat {
     pub fn accepts(self, value: &str) -> bool {
         let b = value.as_bytes();
         match self {
-            ParamFormat::Uuid => {
-                // 8-4-4-4-12 hex digits: check the dashes, then each group as a whole.
-                let hex = |range: std::ops::Range<usize>| b.get(range).is_some_and(all_hex);
-                b.len() == 36
-                    && [8, 13, 18, 23].iter().all(|&i| b.get(i) == Some(&b'-'))
-                    && hex(0..8)
-                    && hex(9..13)
-                    && hex(14..18)
-                    && hex(19..23)
-                    && hex(24..36)
-            }
-            ParamFormat::Hex32 => b.len() == 32 && all_hex(b),
+            ParamFormat::Uuid => <&[u8; 36]>::try_from(b).is_ok_and(is_uuid),
+            ParamFormat::Hex32 => <&[u8; 32]>::try_from(b).is_ok_and(is_hex32),
             ParamFormat::ApiVersion => api_version(b),
             ParamFormat::Any => !b.is_empty(),
         }
@@ -339,20 +331,6 @@ fn api_version(b: &[u8]) -> bool {
         Some(dot) => digits(&rest[..dot]) && digits(&rest[dot + 1..]),
         None => digits(rest),
     }
-}
-
-/// Whether every byte is an ASCII hexadecimal digit (a branch-free table test per byte).
-fn all_hex(bytes: &[u8]) -> bool {
-    static HEX: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            table[b] = (b as u8).is_ascii_hexdigit();
-            b += 1;
-        }
-        table
-    };
-    bytes.iter().fold(true, |all, &b| all & HEX[usize::from(b)])
 }
 
 /// One segment of a compiled template.

@@ -25,10 +25,11 @@ use std::borrow::Cow;
 
 use super::RouteMatch;
 use super::escaped::decode_value;
-use super::fast_bytes::{is_hex32, is_uuid, query_ok};
+use super::fast_bytes::query_ok;
 use super::matcher::{ORDER, WITH_LEN};
 use super::target::{CLASS, MAX_TARGET_LEN, PERCENT, PLAIN};
 use crate::matrix::{Cloud, MAX_PARAMS, MAX_SEGMENTS, Method, Operation, Segment};
+use crate::matrix::{is_hex32, is_uuid};
 
 include!(concat!(env!("OUT_DIR"), "/route_fast.rs"));
 

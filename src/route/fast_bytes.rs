@@ -1,42 +1,7 @@
-//! The fast path's byte checks: fixed-length id formats tested branch-free (the compiler
-//! vectorizes them) and the query tested for refused bytes 8 at a time (SWAR on `u64`).
+//! The fast path's query check: refused bytes tested 8 at a time (SWAR on `u64`). (Its id checks
+//! are the formats' own, in `matrix::ids`.)
 
 use super::target::{CLASS, REFUSED};
-
-/// Whether `c` is an ASCII hex digit (branch-free).
-#[inline(always)]
-fn is_hex(c: u8) -> bool {
-    (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
-}
-
-/// Whether `id` is 32 hex digits: a branch-free test of each byte over a fixed length, which the
-/// compiler turns into a few vector operations.
-#[inline(always)]
-pub(super) fn is_hex32(id: &[u8; 32]) -> bool {
-    id.iter().fold(true, |all, &c| all & is_hex(c))
-}
-
-/// Where a UUID has its dashes (`8-4-4-4-12`).
-const DASHES: [bool; 36] = {
-    let mut dashes = [false; 36];
-    dashes[8] = true;
-    dashes[13] = true;
-    dashes[18] = true;
-    dashes[23] = true;
-    dashes
-};
-
-/// Whether `id` is a UUID: hex digits with dashes at 8, 13, 18 and 23 (branch-free, as
-/// [`is_hex32`]).
-#[inline(always)]
-pub(super) fn is_uuid(id: &[u8; 36]) -> bool {
-    // Indexed over the fixed length (not zipped), which the compiler vectorizes.
-    let mut all = true;
-    for (i, &c) in id.iter().enumerate() {
-        all &= if DASHES[i] { c == b'-' } else { is_hex(c) };
-    }
-    all
-}
 
 /// Whether a query (after its `?`) has no refused byte: 8 bytes at a time, then the rest by class.
 #[inline]
@@ -77,11 +42,6 @@ mod tests {
     use super::*;
 
     proptest! {
-        #[test]
-        fn every_byte_is_hex_exactly_when_it_is(c in any::<u8>()) {
-            prop_assert_eq!(is_hex(c), c.is_ascii_hexdigit());
-        }
-
         #[test]
         fn the_query_check_agrees_with_the_byte_classes(query in proptest::collection::vec(any::<u8>(), 0..40)) {
             let bytewise = query.iter().all(|&b| CLASS[usize::from(b)] != REFUSED);
